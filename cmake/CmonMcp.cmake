@@ -1,0 +1,41 @@
+# Compiler settings shared by every target of the project.
+
+set(CMON_MCP_WARNINGS -Wall -Wextra -Werror -Wno-missing-field-initializers)
+
+if(CMON_MCP_SANITIZE)
+  add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all)
+  add_link_options(-fsanitize=address,undefined)
+endif()
+if(CMON_MCP_TSAN)
+  add_compile_options(-fsanitize=thread -fno-omit-frame-pointer)
+  add_link_options(-fsanitize=thread)
+endif()
+
+# Asio and Beast are compiled once, in src/util/asio_impl.cpp (architecture.md, "Build time").
+set(CMON_MCP_ASIO_DEFINITIONS
+    BOOST_ASIO_SEPARATE_COMPILATION
+    BOOST_BEAST_SEPARATE_COMPILATION
+    BOOST_ASIO_NO_DEPRECATED
+    BOOST_BEAST_USE_STD_STRING_VIEW)
+
+function(cmon_mcp_target_defaults target)
+  target_compile_options(${target} PRIVATE ${CMON_MCP_WARNINGS})
+  target_compile_features(${target} PUBLIC cxx_std_20)
+endfunction()
+
+# cmon_mcp_layer(NAME DIR [DEPS ...]): a static library of every .cpp in DIR.
+function(cmon_mcp_layer name)
+  cmake_parse_arguments(L "" "" "DEPS" ${ARGN})
+  file(GLOB_RECURSE sources CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/*.cpp)
+  if(NOT sources)
+    # A layer whose folder has no sources yet still links its dependencies through.
+    add_library(${name} INTERFACE)
+    target_include_directories(${name} INTERFACE ${PROJECT_SOURCE_DIR}/include)
+    target_link_libraries(${name} INTERFACE ${L_DEPS})
+    return()
+  endif()
+  add_library(${name} STATIC ${sources})
+  target_include_directories(${name} PUBLIC ${PROJECT_SOURCE_DIR}/include)
+  target_link_libraries(${name} PUBLIC ${L_DEPS})
+  cmon_mcp_target_defaults(${name})
+endfunction()

@@ -1,0 +1,62 @@
+// The one JSON-RPC/MCP dispatcher behind every transport: lifecycle, tools, resources, prompts,
+// completion, logging, progress and cancellation. Transports only frame messages and call it.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "cmon_mcp/mcp/session.hpp"
+#include "cmon_mcp/tools/registry.hpp"
+
+namespace cmon_mcp::mcp {
+
+class ResourceProvider;
+class PromptProvider;
+
+struct ServerIdentity {
+  std::string name = "cmon-mcp";
+  std::string title = "ClusterControl MCP server";
+  std::string version;
+  std::string instructions;
+};
+
+struct DispatcherOptions {
+  ServerIdentity identity;
+  // Page size of tools/list, resources/list, prompts/list.
+  size_t page_size = 100;
+  // How long a server->client request (elicitation) may wait for the user.
+  std::chrono::milliseconds client_request_timeout{std::chrono::minutes(10)};
+};
+
+class Dispatcher {
+ public:
+  Dispatcher(DispatcherOptions options, const tools::Registry& registry, cmon::Api& cmon);
+  ~Dispatcher();
+
+  void set_resources(std::shared_ptr<ResourceProvider> resources);
+  void set_prompts(std::shared_ptr<PromptProvider> prompts);
+
+  // Handles one inbound frame (a stdio line, a POST body): parses it and routes every message in it.
+  // Returns the direct answer: a response, an array of responses (batch), or nullopt when nothing is
+  // owed (notifications, responses, a cancelled request). `related` carries the server->client messages
+  // that belong to these requests (progress, log lines, elicitation) while they run.
+  // Must be awaited on session->strand() (co_spawn it there).
+  awaitable<std::optional<json>> handle_frame(std::shared_ptr<Session> session, std::string_view frame,
+                                              std::shared_ptr<MessageSink> related);
+  // Same for an already parsed message or batch.
+  awaitable<std::optional<json>> handle_message(std::shared_ptr<Session> session, json message,
+                                                std::shared_ptr<MessageSink> related);
+
+  const DispatcherOptions& options() const { return options_; }
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+  DispatcherOptions options_;
+};
+
+}  // namespace cmon_mcp::mcp

@@ -1,0 +1,48 @@
+// The set of tools a server offers, in a stable order, with the operator's policy applied in one place.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "cmon_mcp/tools/tool.hpp"
+
+namespace cmon_mcp::tools {
+
+// Operator policy, an upper bound no request can relax. Evaluated in this order:
+// 1. read_only hides every W and D tool; 2. deny patterns remove tools; 3. a non-empty allow list keeps
+// only what it names. Patterns are tool names, group names ("backups") or globs ("*_backup*").
+struct Policy {
+  bool read_only = false;
+  std::vector<std::string> allow;
+  std::vector<std::string> deny;
+};
+
+class Registry {
+ public:
+  // Adds a tool; throws std::logic_error on a duplicate or malformed name (a programming error).
+  void add(ToolDefinition def);
+
+  // Applies `policy`: tools it excludes are neither listed nor callable.
+  void set_policy(Policy policy);
+  const Policy& policy() const { return policy_; }
+
+  // The callable tools, in registration order.
+  std::vector<const ToolDefinition*> list() const;
+  // A callable tool by name, or nullptr (also for tools the policy hides).
+  const ToolDefinition* find(std::string_view name) const;
+  // Every registered tool, whatever the policy (for docs and snapshots).
+  const std::vector<ToolDefinition>& all() const { return tools_; }
+
+  bool allowed(const ToolDefinition& def) const;
+
+ private:
+  std::vector<ToolDefinition> tools_;
+  std::map<std::string, size_t, std::less<>> index_;
+  Policy policy_;
+};
+
+// True when `pattern` (exact name, group, or glob with * and ?) matches the tool.
+bool policy_pattern_matches(std::string_view pattern, const ToolDefinition& def);
+
+}  // namespace cmon_mcp::tools

@@ -1,0 +1,81 @@
+// JSON-RPC 2.0 parsing, classification and construction.
+#include "cmon_mcp/mcp/jsonrpc.hpp"
+
+#include <stdexcept>
+
+namespace cmon_mcp::mcp {
+
+namespace {
+
+bool valid_id(const json& id) { return id.is_string() || id.is_number_integer() || id.is_number_unsigned(); }
+
+struct TooDeep : std::runtime_error {
+  TooDeep() : std::runtime_error("too deep") {}
+};
+
+}  // namespace
+
+MessageKind classify(const json& m) {
+  if (!m.is_object()) return MessageKind::invalid;
+  auto jsonrpc = m.find("jsonrpc");
+  if (jsonrpc == m.end() || *jsonrpc != "2.0") return MessageKind::invalid;
+  auto method = m.find("method");
+  auto id = m.find("id");
+  if (method != m.end()) {
+    if (!method->is_string()) return MessageKind::invalid;
+    if (id == m.end()) return MessageKind::notification;
+    return valid_id(*id) ? MessageKind::request : MessageKind::invalid;
+  }
+  if (id != m.end() && (m.contains("result") || m.contains("error"))) return MessageKind::response;
+  return MessageKind::invalid;
+}
+
+std::optional<json> parse(std::string_view text, ParseFailure* failure) {
+  auto limit = [](int depth, json::parse_event_t, json&) {
+    if (depth > kMaxJsonDepth) throw TooDeep();
+    return true;
+  };
+  try {
+    return json::parse(text.begin(), text.end(), limit);
+  } catch (const TooDeep&) {
+    if (failure) *failure = {error_code::parse_error, "Parse error: JSON nested deeper than 64 levels"};
+  } catch (const json::parse_error& e) {
+    if (failure) {
+      // nlohmann's text names the byte offset; keep it but not the library prefix.
+      std::string what = e.what();
+      auto pos = what.find("parse error");
+      *failure = {error_code::parse_error,
+                  "Parse error: " + (pos == std::string::npos ? what : what.substr(pos))};
+    }
+  }
+  return std::nullopt;
+}
+
+json make_result(const json& id, json result) {
+  return json{{"jsonrpc", "2.0"}, {"id", id}, {"result", std::move(result)}};
+}
+
+json make_error(const json& id, int code, std::string message, json data) {
+  json error{{"code", code}, {"message", std::move(message)}};
+  if (!data.is_null()) error["data"] = std::move(data);
+  return json{{"jsonrpc", "2.0"}, {"id", id}, {"error", std::move(error)}};
+}
+
+json make_notification(std::string method, json params) {
+  return json{{"jsonrpc", "2.0"}, {"method", std::move(method)}, {"params", std::move(params)}};
+}
+
+json make_request(const json& id, std::string method, json params) {
+  return json{{"jsonrpc", "2.0"}, {"id", id}, {"method", std::move(method)}, {"params", std::move(params)}};
+}
+
+std::string serialize(const json& message) {
+  return message.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+std::string id_key(const json& id) {
+  if (id.is_string()) return "s:" + id.get<std::string>();
+  return "n:" + id.dump();
+}
+
+}  // namespace cmon_mcp::mcp
