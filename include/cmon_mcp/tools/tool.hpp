@@ -54,6 +54,9 @@ class ToolHost {
   virtual bool can_elicit() const = 0;
   // elicitation/create on the request's stream; returns action "unsupported" when !can_elicit().
   virtual awaitable<ElicitationAnswer> elicit(std::string message, json requested_schema) = 0;
+  // Any other server->client request (e.g. sampling/createMessage) on the request's stream; returns the
+  // client's response object ({"result":...} or {"error":...}), nullopt on timeout or cancellation.
+  virtual awaitable<std::optional<json>> request_client(std::string method, json params) = 0;
   // The protocol version negotiated by the session (e.g. "2025-06-18").
   virtual std::string protocol_version() const = 0;
 };
