@@ -7,7 +7,9 @@ namespace cmon_mcp::mcp {
 
 namespace {
 
-bool valid_id(const json& id) { return id.is_string() || id.is_number_integer() || id.is_number_unsigned(); }
+bool valid_id(const json& id) {
+  return id.is_string() || id.is_number_integer() || id.is_number_unsigned();
+}
 
 struct TooDeep : std::runtime_error {
   TooDeep() : std::runtime_error("too deep") {}

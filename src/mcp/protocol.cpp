@@ -14,11 +14,21 @@ std::string_view negotiate_version(std::string_view requested) {
 }
 
 // Version strings are dates, so plain string comparison orders them.
-bool allows_batch(std::string_view version) { return version == "2025-03-26"; }
-bool has_structured_output(std::string_view version) { return version >= "2025-06-18"; }
-bool validation_errors_are_tool_errors(std::string_view version) { return version >= "2025-11-25"; }
-bool wants_sse_priming(std::string_view version) { return version >= "2025-11-25"; }
-bool has_audio_content(std::string_view version) { return version >= "2025-03-26"; }
+bool allows_batch(std::string_view version) {
+  return version == "2025-03-26";
+}
+bool has_structured_output(std::string_view version) {
+  return version >= "2025-06-18";
+}
+bool validation_errors_are_tool_errors(std::string_view version) {
+  return version >= "2025-11-25";
+}
+bool wants_sse_priming(std::string_view version) {
+  return version >= "2025-11-25";
+}
+bool has_audio_content(std::string_view version) {
+  return version >= "2025-03-26";
+}
 
 int log_level_rank(std::string_view level) {
   static constexpr std::array<std::string_view, 8> kLevels = {"debug", "info",     "notice", "warning",

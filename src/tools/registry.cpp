@@ -50,7 +50,9 @@ void Registry::add(ToolDefinition def) {
   tools_.push_back(std::move(def));
 }
 
-void Registry::set_policy(Policy policy) { policy_ = std::move(policy); }
+void Registry::set_policy(Policy policy) {
+  policy_ = std::move(policy);
+}
 
 bool Registry::allowed(const ToolDefinition& def) const {
   if (policy_.read_only && def.tool_class != ToolClass::read) return false;

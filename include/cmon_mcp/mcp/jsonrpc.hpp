@@ -18,7 +18,7 @@ inline constexpr int invalid_request = -32600;
 inline constexpr int method_not_found = -32601;
 inline constexpr int invalid_params = -32602;
 inline constexpr int internal_error = -32603;
-inline constexpr int server_error = -32000;      // transport-level problems ("Bad Request: ...")
+inline constexpr int server_error = -32000;       // transport-level problems ("Bad Request: ...")
 inline constexpr int session_not_found = -32001;  // also used for "Unauthorized"
 inline constexpr int resource_not_found = -32002;
 }  // namespace error_code

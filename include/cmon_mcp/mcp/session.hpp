@@ -69,6 +69,7 @@ class Session : public std::enable_shared_from_this<Session> {
   bool cancel_request(const std::string& key);
   bool was_cancelled(const std::string& key) const;
   size_t in_flight() const { return in_flight_.size(); }
+  bool in_flight_contains(const std::string& key) const { return in_flight_.count(key) != 0; }
 
   // Server->client requests (elicitation/create, ping). `send_request` assigns an id, sends the
   // request through `sink` and waits for the client's answer, the timeout or cancellation.

@@ -23,7 +23,7 @@ using nlohmann::json;
 enum class ToolClass { read, write, destructive };
 
 struct ToolResult {
-  json content = json::array();  // MCP content blocks
+  json content = json::array();    // MCP content blocks
   std::optional<json> structured;  // structuredContent (an object), when the tool has one
   bool is_error = false;
 

@@ -20,6 +20,8 @@ Unexpected<std::decay_t<E>> unexpected(E&& e) {
 template <class T, class E>
 class Expected {
  public:
+  // Default-constructed holds a default T: asio's co_spawn needs it to report exceptions.
+  Expected() requires std::is_default_constructible_v<T> : v_(std::in_place_index<0>) {}
   Expected(T value) : v_(std::in_place_index<0>, std::move(value)) {}  // NOLINT(google-explicit-constructor)
   template <class G>
   Expected(Unexpected<G> u) : v_(std::in_place_index<1>, E(std::move(u.error))) {}  // NOLINT
