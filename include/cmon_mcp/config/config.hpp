@@ -1,0 +1,100 @@
+// The daemon's configuration: one validated struct built from, weakest first, defaults, the environment
+// file (/etc/default/cmon-mcp), environment variables and command-line flags. An unknown key, an
+// unknown flag or a malformed value is fatal at start-up: a typo must never silently change behaviour.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cmon_mcp/util/expected.hpp"
+
+namespace cmon_mcp::config {
+
+enum class Source { defaults, file, environment, flag };
+const char* to_string(Source s);
+
+enum class Transport { automatic, stdio, http };
+
+struct Config {
+  // CMON controller
+  std::vector<std::string>
+      cmon_endpoints;  // CMON_ENDPOINT: one URL, or several (CMON HA) separated by commas
+  std::string cmon_username;
+  std::string cmon_password;  // from CMON_PASSWORD or the file CMON_PASSWORD_FILE names
+  std::string cmon_password_file;
+  std::string cmon_key_file;
+  std::string cmon_ca_file;
+  std::string cmon_tls_fingerprint;
+  std::string cmon_tls_verify = "auto";  // auto | yes | no
+  int cmon_timeout_s = 30;
+  int cmon_pool_size = 4;
+
+  // MCP server
+  std::string bind_address;              // MCP_BIND_ADDRESS host:port; empty = stdio
+  std::string base_url;                  // MCP_BASE_URL
+  std::vector<std::string> auth_tokens;  // MCP_AUTH_TOKEN, comma separated for rotation
+  std::vector<std::string> allowed_origins;
+  std::string tls_cert;
+  std::string tls_key;
+  bool stateless = false;
+  Transport transport = Transport::automatic;
+  int max_sessions = 1000;
+  int session_idle_s = 3600;
+
+  // Policy
+  bool read_only = false;
+  std::vector<std::string> tools_allow;
+  std::vector<std::string> tools_deny;
+
+  // Logging
+  std::string log_level = "info";
+
+  // Where each key's value came from, for --print-config.
+  std::map<std::string, Source> sources;
+
+  // The transport main() should run: stdio when no bind address is set, unless --transport says otherwise.
+  Transport effective_transport() const;
+};
+
+// One known setting: its environment-file/environment name, its flag and help.
+struct OptionInfo {
+  std::string key;   // CMON_ENDPOINT
+  std::string flag;  // endpoint   (used as --endpoint and Go-style -endpoint)
+  std::string help;
+  bool secret = false;
+  bool is_bool = false;
+};
+const std::vector<OptionInfo>& known_options();
+
+struct ConfigError {
+  std::string message;  // one clear line
+};
+
+// Parses an environment file (KEY=value, optional `export`, '#' comments, single or double quotes).
+// Unknown keys are errors naming the file and line.
+Expected<std::map<std::string, std::string>, ConfigError> parse_env_file(const std::string& text,
+                                                                         const std::string& file_name);
+
+// Go-style single-dash long flags (-endpoint x, -endpoint=x) become --endpoint; values are left alone.
+std::vector<std::string> normalize_argv(const std::vector<std::string>& args);
+
+// Layers the sources and validates the result. `flags` are KEY -> value from the command line,
+// `environment` the process environment (KEY -> value), `file_text` the environment file's content
+// (nullopt when there is none). Checks only what does not need the network.
+struct Layers {
+  std::optional<std::string> file_text;
+  std::string file_name;
+  std::map<std::string, std::string> environment;
+  std::map<std::string, std::string> flags;
+};
+Expected<Config, ConfigError> build_config(const Layers& layers);
+
+// Validation of what serving needs (credentials, endpoint, bind address); reads the key and password files.
+std::optional<ConfigError> validate_for_serving(Config& config);
+
+// "KEY=value  (source)" lines with secrets redacted.
+std::string print_config(const Config& config);
+
+}  // namespace cmon_mcp::config
