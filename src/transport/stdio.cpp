@@ -102,6 +102,7 @@ StdioTransport::~StdioTransport() {
 
 void StdioTransport::start(std::function<void()> on_done) {
   on_done_ = std::move(on_done);
+  work_.emplace(asio::make_work_guard(executor_));
   auto self = shared_from_this();
   reader_ = std::thread([self] {
     std::string pending;
@@ -196,6 +197,7 @@ void StdioTransport::finish_if_drained() {
   if (drain_timer_) drain_timer_->cancel();
   session_->close();
   writer_->close();
+  work_.reset();
   if (on_done_) on_done_();
 }
 

@@ -7,6 +7,8 @@
 #include <memory>
 #include <thread>
 
+#include <boost/asio/executor_work_guard.hpp>
+
 #include "cmon_mcp/mcp/dispatcher.hpp"
 
 namespace cmon_mcp::transport {
@@ -50,6 +52,8 @@ class StdioTransport : public std::enable_shared_from_this<StdioTransport> {
   bool done_ = false;
   std::unique_ptr<asio::steady_timer> drain_timer_;
   std::thread reader_;
+  // Keeps io_context::run() alive while the reader thread waits for input.
+  std::optional<asio::executor_work_guard<asio::any_io_executor>> work_;
 };
 
 }  // namespace cmon_mcp::transport
