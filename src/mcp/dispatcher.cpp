@@ -194,8 +194,14 @@ struct Dispatcher::Impl {
   json tool_result_json(tools::ToolResult r, const std::string& version) {
     json out{{"content", std::move(r.content)}};
     if (r.is_error) out["isError"] = true;
-    if (r.structured && !r.is_error && has_structured_output(version))
-      out["structuredContent"] = std::move(*r.structured);
+    if (r.structured && !r.is_error) {
+      if (has_structured_output(version)) {
+        out["structuredContent"] = std::move(*r.structured);
+      } else {
+        // Clients older than 2025-06-18 cannot read structuredContent: give them the JSON as text.
+        out["content"].push_back(json{{"type", "text"}, {"text", serialize(*r.structured)}});
+      }
+    }
     return out;
   }
 
