@@ -64,6 +64,17 @@ bool Registry::allowed(const ToolDefinition& def) const {
   return false;
 }
 
+std::vector<std::string> Registry::unmatched_patterns() const {
+  std::vector<std::string> out;
+  for (const auto* list : {&policy_.allow, &policy_.deny})
+    for (const auto& p : *list) {
+      bool any = false;
+      for (const auto& t : tools_) any = any || policy_pattern_matches(p, t);
+      if (!any) out.push_back(p);
+    }
+  return out;
+}
+
 std::vector<const ToolDefinition*> Registry::list() const {
   std::vector<const ToolDefinition*> out;
   for (const auto& t : tools_)

@@ -36,6 +36,10 @@ class Registry {
 
   bool allowed(const ToolDefinition& def) const;
 
+  // Allow/deny patterns that match no registered tool or group: almost certainly typos, which must not
+  // silently widen or narrow what is callable. The app refuses to start on them.
+  std::vector<std::string> unmatched_patterns() const;
+
  private:
   std::vector<ToolDefinition> tools_;
   std::map<std::string, size_t, std::less<>> index_;

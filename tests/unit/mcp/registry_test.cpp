@@ -67,3 +67,9 @@ TEST(Annotations, DerivedFromClass) {
   EXPECT_EQ(b["readOnlyHint"], true);
   EXPECT_EQ(b["idempotentHint"], true);
 }
+
+TEST(Registry, ReportsPatternsThatMatchNothing) {
+  Registry r = sample();
+  r.set_policy({.allow = {"backups", "list_*"}, .deny = {"restore_bakup", "clusterz"}});
+  EXPECT_EQ(r.unmatched_patterns(), (std::vector<std::string>{"restore_bakup", "clusterz"}));
+}
