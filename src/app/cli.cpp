@@ -19,12 +19,13 @@ constexpr const char* kDefaultConfigPath = "/etc/default/cmon-mcp";
 
 Expected<CommandLine, config::ConfigError> parse_command_line(const std::vector<std::string>& args) {
   CommandLine out;
-  CLI::App app{"cmon-mcp: MCP server for ClusterControl. Lets AI assistants manage database clusters through a "
-               "CMON controller (RPC v2). Serves stdio when no bind address is set, HTTP (Streamable HTTP on /mcp, "
-               "legacy SSE on /sse) when one is.\n\nEvery setting can come from the environment file "
-               "(/etc/default/cmon-mcp or --config), the environment (same names) or a flag; flags win. "
-               "Go-style single-dash flags work too: cmon-mcp -endpoint https://host:9501 -username admin",
-               "cmon-mcp"};
+  CLI::App app{
+      "cmon-mcp: MCP server for ClusterControl. Lets AI assistants manage database clusters through a "
+      "CMON controller (RPC v2). Serves stdio when no bind address is set, HTTP (Streamable HTTP on /mcp, "
+      "legacy SSE on /sse) when one is.\n\nEvery setting can come from the environment file "
+      "(/etc/default/cmon-mcp or --config), the environment (same names) or a flag; flags win. "
+      "Go-style single-dash flags work too: cmon-mcp -endpoint https://host:9501 -username admin",
+      "cmon-mcp"};
   app.set_version_flag("--version", std::string(kProductName) + " " + kVersion);
   std::map<std::string, std::string> values;
   std::map<std::string, CLI::Option*> given;
@@ -39,10 +40,29 @@ Expected<CommandLine, config::ConfigError> parse_command_line(const std::vector<
       given[o.key] = app.add_option("--" + o.flag, values[o.key], description)->type_name("VALUE");
     }
   }
-  app.add_option("--config", out.config_path, "environment file to read (default /etc/default/cmon-mcp when present)")
+  app.add_option("--config", out.config_path,
+                 "environment file to read (default /etc/default/cmon-mcp when present)")
       ->type_name("PATH");
-  app.add_flag("--print-config", out.print_config, "print the effective configuration (secrets redacted) and exit");
+  app.add_flag("--print-config", out.print_config,
+               "print the effective configuration (secrets redacted) and exit");
   app.allow_extras(false);
+  app.require_subcommand(0, 1);
+  auto* check = app.add_subcommand(
+      "check",
+      "load the configuration, log in to CMON, list the clusters it sees, check the bind address; exit 0/1");
+  auto* gen_token = app.add_subcommand("gen-token", "print a fresh 256-bit bearer token for MCP_AUTH_TOKEN");
+  auto* tools = app.add_subcommand("tools", "print the tool catalogue (with the configured policy applied)");
+  tools->add_option("--format", out.tools_format, "table | markdown | json")
+      ->check(CLI::IsMember({"table", "markdown", "json"}));
+  auto* client_config = app.add_subcommand(
+      "client-config",
+      "print the ready-to-paste configuration for an MCP client, filled in from this configuration");
+  client_config
+      ->add_option("client", out.client, "claude-desktop | claude-code | codex | mcp-remote | inspector")
+      ->required()
+      ->check(CLI::IsMember({"claude-desktop", "claude-code", "codex", "mcp-remote", "inspector"}));
+  // Settings may follow the sub-command too: cmon-mcp check --config /tmp/test.env
+  for (auto* sub : {check, gen_token, tools, client_config}) sub->fallthrough();
 
   std::vector<std::string> argv = config::normalize_argv(args);
   // CLI11 wants the arguments in reverse order when given as a vector.
@@ -59,6 +79,10 @@ Expected<CommandLine, config::ConfigError> parse_command_line(const std::vector<
   } catch (const CLI::ParseError& e) {
     return unexpected(config::ConfigError{e.what()});
   }
+  if (check->parsed()) out.command = Command::check;
+  if (gen_token->parsed()) out.command = Command::gen_token;
+  if (tools->parsed()) out.command = Command::tools;
+  if (client_config->parsed()) out.command = Command::client_config;
   for (const auto& o : config::known_options()) {
     CLI::Option* opt = given[o.key];
     if (opt->count() == 0) continue;

@@ -1,0 +1,24 @@
+// Operator sub-commands: gen-token, client-config, tools, check.
+#pragma once
+
+#include <string>
+
+#include "cmon_mcp/config/config.hpp"
+#include "cmon_mcp/tools/registry.hpp"
+
+namespace cmon_mcp::app {
+
+// 256 random bits from OpenSSL's CSPRNG, hex encoded (64 characters).
+std::string generate_token();
+
+// The URL clients use: MCP_BASE_URL when set, else http(s)://<bind address>; `path` is "/mcp" or "/sse".
+std::string public_url(const config::Config& config, std::string_view path);
+
+// Ready-to-paste configuration for `client` (claude-desktop, claude-code, codex, mcp-remote, inspector).
+// stdio-capable clients get an HTTP snippet when a bind address is configured, a stdio one otherwise.
+std::string client_config_snippet(const config::Config& config, const std::string& client);
+
+// The tool catalogue as a table, Markdown (docs/tools.md) or JSON (the tools/list entries).
+std::string render_tools(const tools::Registry& registry, const std::string& format);
+
+}  // namespace cmon_mcp::app
