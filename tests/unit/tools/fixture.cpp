@@ -1,0 +1,145 @@
+// The test world of fixture.hpp.
+#include "fixture.hpp"
+
+namespace cmon_mcp::test {
+namespace {
+
+json host(int id, int cid, const std::string& cls, const std::string& name, int port, const std::string& type,
+          const std::string& role, const std::string& status = "CmonHostOnline") {
+  return json{{"class_name", cls},   {"hostId", id},        {"clusterid", cid},     {"hostname", name},
+              {"ip", name},          {"port", port},        {"hoststatus", status}, {"nodetype", type},
+              {"role", role},        {"connected", status == "CmonHostOnline"},   {"readonly", role != "master" && role != "primary" && role != "PRIMARY"},
+              {"maintenance_mode_active", false}, {"version", "8.0.36"}, {"uptime", 86400 * 3},
+              {"message", status == "CmonHostOnline" ? "Up and running." : "Host is not responding."},
+              {"configfile", json::array({"/etc/my.cnf"})}};
+}
+
+json controller(int cid) { return host(100, cid, "CmonHost", "127.0.0.1", 9500, "controller", "controller"); }
+
+json clusters() {
+  json c = json::array();
+  auto cluster = [&](int id, const std::string& name, const std::string& type, const std::string& vendor,
+                     const std::string& version, const std::string& state, json hosts) {
+    hosts.push_back(controller(id));
+    c.push_back(json{{"class_name", "CmonClusterInfo"},
+                     {"cluster_id", id},
+                     {"cluster_name", name},
+                     {"cluster_type", type},
+                     {"vendor", vendor},
+                     {"version", version},
+                     {"state", state},
+                     {"status_text", state == "STARTED" ? "All nodes are operational." : "<b>1 node</b> is down."},
+                     {"cluster_auto_recovery", true},
+                     {"node_auto_recovery", "true"},
+                     {"maintenance_mode_active", false},
+                     {"tags", json::array({"test"})},
+                     {"alarm_statistics", {{"critical", id == 1 ? 1 : 0}, {"warning", 1}}},
+                     {"job_statistics", {{"by_state", {{"FINISHED", 4}, {"FAILED", 1}, {"RUNNING", 0}}}}},
+                     {"hosts", hosts}});
+  };
+  json galera = json::array();
+  for (int i = 0; i < 3; ++i) {
+    json h = host(11 + i, 1, "CmonGaleraHost", "10.0.1." + std::to_string(11 + i), 3306, "galera", "multi",
+                  i == 2 ? "CmonHostOffLine" : "CmonHostOnline");
+    h["galera"] = {{"clustersize", 2}, {"galerastatus", i == 2 ? "Non-Primary" : "Primary"},
+                   {"localstatusstr", i == 2 ? "Disconnected" : "Synced"}};
+    galera.push_back(h);
+  }
+  cluster(1, "prod-galera", "GALERA", "percona", "8.0", "DEGRADED", galera);
+  json master = host(21, 2, "CmonMySqlHost", "10.0.2.21", 3306, "mysql", "master");
+  json slave = host(22, 2, "CmonMySqlHost", "10.0.2.22", 3306, "mysql", "slave");
+  slave["port"] = "3306";  // CMON sometimes sends ports as strings
+  slave["replication_slave"] = {{"master_host", "10.0.2.21"}, {"master_port", "3306"}, {"seconds_behind_master", "120"},
+                                {"slave_io_running", "Yes"}, {"slave_sql_running", "Yes"}, {"exec_gtid", "abc:1-100"}};
+  master["replication_master"] = {{"position", "1234"}, {"file", "binlog.000003"}, {"exec_gtid", "abc:1-100"}};
+  cluster(2, "mariadb-repl", "REPLICATION", "mariadb", "10.11", "STARTED", json::array({master, slave}));
+  auto pg = [&](int id, const std::string& name, const std::string& version) {
+    json p = host(id * 10 + 1, id, "CmonPostgreSqlHost", "10.0." + std::to_string(id) + ".31", 5432, "postgres", "master");
+    json r = host(id * 10 + 2, id, "CmonPostgreSqlHost", "10.0." + std::to_string(id) + ".32", 5432, "postgres", "slave");
+    r["replication_state"] = {{"state", "streaming"}, {"replay_lag", 2}};
+    cluster(id, name, "POSTGRESQL_SINGLE", "postgresql", version, "STARTED", json::array({p, r}));
+  };
+  pg(3, "pg-prod", "15");
+  pg(4, "tsdb", "14");
+  json rs = json::array();
+  for (int i = 0; i < 3; ++i) {
+    json h = host(51 + i, 5, "CmonMongoHost", "10.0.5." + std::to_string(51 + i), 27017, "mongo", "shardsvr");
+    h["member_role"] = i == 0 ? "Primary" : "Secondary";
+    rs.push_back(h);
+  }
+  cluster(5, "mongo-rs", "MONGODB", "percona", "6.0", "STARTED", rs);
+  cluster(6, "mongo-sharded", "MONGODB", "10gen", "6.0", "STARTED",
+          json::array({host(61, 6, "CmonMongoHost", "10.0.6.61", 27017, "mongo", "mongos"),
+                       host(62, 6, "CmonMongoHost", "10.0.6.62", 27019, "mongo", "configsvr"),
+                       host(63, 6, "CmonMongoHost", "10.0.6.63", 27018, "mongo", "shardsvr")}));
+  json p7 = host(71, 7, "CmonMsSqlHost", "10.0.7.71", 1433, "mssql", "PRIMARY");
+  json s7 = host(72, 7, "CmonMsSqlHost", "10.0.7.72", 1433, "mssql", "SECONDARY");
+  s7["replica"] = {{"synchronization_health", "HEALTHY"}};
+  cluster(7, "mssql-ao", "MSSQL_AO_ASYNC", "microsoft", "2022", "STARTED", json::array({p7, s7}));
+  cluster(8, "redis-sentinel", "REDIS", "redis", "7", "STARTED",
+          json::array({host(81, 8, "CmonRedisHost", "10.0.8.81", 6379, "redis", "primary"),
+                       host(82, 8, "CmonRedisHost", "10.0.8.82", 6379, "redis", "replica"),
+                       host(83, 8, "CmonRedisSentinelHost", "10.0.8.81", 26379, "redis-sentinel", "sentinel")}));
+  return c;
+}
+
+cmon::Result<json> not_found(const std::string& what) {
+  cmon::Error e;
+  e.code = cmon::Errc::not_found;
+  e.request_status = "ObjectNotFound";
+  e.message = what;
+  return unexpected(e);
+}
+
+json find_cluster(const json& fields) {
+  for (const auto& c : clusters())
+    if (c["cluster_id"] == fields.value("cluster_id", -1)) return c;
+  return nullptr;
+}
+
+json job(int id, int cid, const std::string& status, const std::string& command, const std::string& title) {
+  return json{{"class_name", "CmonJobInstance"}, {"job_id", id}, {"cluster_id", cid}, {"title", title},
+              {"status", status}, {"status_text", status == "RUNNING" ? "Running..." : "Job finished."},
+              {"progress_percent", status == "RUNNING" ? 42 : 100}, {"has_progress", true},
+              {"created", "2025-03-01T10:05:00.000Z"}, {"started", "2025-03-01T10:05:01.000Z"},
+              {"ended", status == "RUNNING" ? "" : "2025-03-01T10:09:44.000Z"}, {"exit_code", status == "FAILED" ? 1 : 0},
+              {"user_name", "admin"}, {"job_spec", {{"command", command}, {"job_data", {{"backup_method", "mysqldump"}}}}}};
+}
+
+}  // namespace
+
+void install_world(FakeCmon& cmon) {
+  cmon.on("/v2/clusters", "getAllClusterInfo", json{{"clusters", clusters()}, {"total", 8}});
+  cmon.on("/v2/clusters", "getClusterInfo", [](const json& f) -> cmon::Result<json> {
+    json c = find_cluster(f);
+    if (c.is_null()) return not_found("No CmonCluster instance is available for cluster " + f.value("cluster_id", json(0)).dump() + ".");
+    if (f.value("with_databases", false))
+      c["databases"] = json::array({{{"database_name", "shop"}, {"database_size", 1288490188}, {"number_of_tables", 12},
+                                     {"number_of_rows", 100000}},
+                                    {{"database_name", "crm"}, {"database_size", "4096"}, {"number_of_tables", 1}}});
+    return json{{"cluster", c}};
+  });
+  cmon.on("/v2/alarm", "getAlarms", [](const json& f) -> cmon::Result<json> {
+    int cid = f.value("cluster_id", 1);
+    return json{{"alarms", json::array({nullptr,
+                                         {{"alarm_id", 77}, {"cluster_id", cid}, {"hostname", "10.0.1.13"},
+                                          {"component_name", "Network"}, {"type_name", "HostUnreachable"},
+                                          {"severity_name", "ALARM_CRITICAL"}, {"title", "Host is not responding"},
+                                          {"message", "Host 10.0.1.13 is not responding to ping."},
+                                          {"recommendation", "Restart failed host."}, {"ignored", 0},
+                                          {"created", "2025-03-01T09:41:12.000Z"}, {"reported", "2025-03-01T09:41:12.000Z"}},
+                                         {{"alarm_id", 78}, {"cluster_id", cid}, {"hostname", "10.0.1.11"},
+                                          {"component_name", "Node"}, {"type_name", "HostCpuUsage"},
+                                          {"severity_name", "ALARM_WARNING"}, {"title", "CPU usage high"},
+                                          {"message", "CPU 85%"}, {"ignored", "0"}, {"created", "2025-03-01T09:50:00.000Z"}}})}};
+  });
+  cmon.on("/v2/jobs", "getJobInstances", [](const json& f) -> cmon::Result<json> {
+    int cid = f.value("cluster_id", 1);
+    json jobs = json::array({job(120, cid, "RUNNING", "backup", "Create Backup"),
+                             job(119, cid, "FAILED", "restart", "Restart node"),
+                             job(118, cid, "FINISHED", "backup", "Create <b>Backup</b>")});
+    return json{{"jobs", jobs}, {"total", 3}};
+  });
+}
+
+}  // namespace cmon_mcp::test
