@@ -1,0 +1,69 @@
+// The pure pieces of the HTTP transports, kept apart so that they are unit-tested without sockets:
+// bind-address parsing, bearer tokens, Origin/Host checks, session ids, SSE framing.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "cmon_mcp/util/expected.hpp"
+
+namespace cmon_mcp::transport {
+
+struct BindAddress {
+  std::string host;  // without brackets for IPv6
+  std::uint16_t port = 0;
+};
+
+// "127.0.0.1:8080", "[::1]:0", "localhost:9000", ":8080" (all interfaces). A missing port is an error.
+Expected<BindAddress, std::string> parse_bind_address(std::string_view text);
+
+// "localhost", "127.x.y.z", "::1" (brackets optional).
+bool is_loopback_host(std::string_view host);
+
+// The host part of a Host header ("127.0.0.1:8080" -> "127.0.0.1", "[::1]:80" -> "::1").
+std::string host_of_host_header(std::string_view host_header);
+
+// "https://Example.com:8443/path" -> "https://example.com:8443"; "" when it is not an http(s) URL.
+std::string origin_of_url(std::string_view url);
+
+// An Origin header is acceptable when absent (empty), a loopback origin, the origin of `base_url`, or in
+// `allowed` (exact, case-insensitive, or "*").
+bool origin_allowed(std::string_view origin, const std::vector<std::string>& allowed,
+                    std::string_view base_url);
+
+enum class AuthOutcome { ok, missing, invalid };
+
+// Static bearer tokens compared in constant time: SHA-256 digests of equal length, CRYPTO_memcmp, and
+// every configured token examined whatever matched first.
+class TokenChecker {
+ public:
+  explicit TokenChecker(const std::vector<std::string>& tokens);
+  bool enabled() const { return !digests_.empty(); }
+  // `authorization` is the Authorization header value ("" when absent).
+  AuthOutcome check(std::string_view authorization) const;
+
+ private:
+  std::vector<std::string> digests_;
+};
+
+// True when a query string carries something that looks like a credential (access_token=, token=, ...).
+bool query_has_token(std::string_view query);
+
+// The value of `name` in a query string ("a=1&sessionId=x" -> "x"), percent-decoded; nullopt if absent.
+std::optional<std::string> query_param(std::string_view query, std::string_view name);
+
+// 128 bits from the OpenSSL CSPRNG as 32 lowercase hex characters; visible ASCII as the spec requires.
+std::string random_session_id();
+
+// Whether an Accept header admits `type` ("application/json", "text/event-stream"); an absent header,
+// */* and type/* admit everything.
+bool accepts(std::string_view accept_header, std::string_view type);
+
+// One SSE event: optional id, optional event name, data (split on newlines), optional retry.
+std::string sse_event(std::string_view data, std::string_view id = {}, std::string_view event = {},
+                      std::optional<long long> retry_ms = std::nullopt);
+
+}  // namespace cmon_mcp::transport

@@ -1,0 +1,1151 @@
+// One Beast HTTP/1.1 server for both HTTP transports. Each connection is a coroutine on its own strand
+// (deadlines on every read and write, body and header limits); protocol work runs on the session's
+// strand through the Dispatcher; SSE streams are EventStreams the connection pumps (http/event_stream).
+#include "cmon_mcp/transport/http_server.hpp"
+
+#include <atomic>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <set>
+#include <unordered_map>
+
+#include <spdlog/spdlog.h>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+
+#include "cmon_mcp/mcp/jsonrpc.hpp"
+#include "cmon_mcp/mcp/protocol.hpp"
+#include "cmon_mcp/transport/http_security.hpp"
+#include "http/event_stream.hpp"
+
+namespace cmon_mcp::transport {
+
+namespace beast = boost::beast;
+namespace bhttp = beast::http;
+namespace ssl = asio::ssl;
+using tcp = asio::ip::tcp;
+using http::EventStream;
+using http::Waker;
+using nlohmann::json;
+using Clock = std::chrono::steady_clock;
+using Request = bhttp::request<bhttp::string_body>;
+using Response = bhttp::response<bhttp::string_body>;
+
+namespace {
+
+constexpr auto kTuple = asio::as_tuple(use_awaitable);
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+std::string supported_versions_text() {
+  std::string out;
+  for (auto v : mcp::kSupportedVersions) out += (out.empty() ? "" : ", ") + std::string(v);
+  return out;
+}
+
+// A live Streamable HTTP or legacy SSE session. Guarded by Impl::mutex_.
+struct SessionEntry {
+  enum class Kind { streamable, legacy };
+  Kind kind = Kind::streamable;
+  std::shared_ptr<mcp::Session> session;
+  std::shared_ptr<EventStream> stream;  // the GET stream (streamable) or the /sse stream (legacy)
+  std::map<std::string, std::shared_ptr<EventStream>> posts;  // POST streams kept for replay
+  std::deque<std::string> post_order;
+  std::uint64_t next_post = 1;
+  size_t in_flight = 0;
+  Clock::time_point last_activity = Clock::now();
+};
+
+// What stop() needs to reach a connection: everything here is touched on the connection's strand only.
+struct Connection {
+  asio::any_io_executor strand;
+  bool idle = false;
+  std::function<void()> close;
+};
+
+// The lowest layer of either stream type.
+beast::tcp_stream& lowest(beast::tcp_stream& s) {
+  return s;
+}
+beast::tcp_stream& lowest(beast::ssl_stream<beast::tcp_stream>& s) {
+  return beast::get_lowest_layer(s);
+}
+
+}  // namespace
+
+class HttpServer::Impl : public std::enable_shared_from_this<Impl> {
+ public:
+  Impl(asio::any_io_executor ex, HttpServerOptions options, mcp::Dispatcher& dispatcher, ReadinessCheck ready)
+      : ex_(ex),
+        opt_(std::move(options)),
+        dispatcher_(dispatcher),
+        ready_(std::move(ready)),
+        tokens_(opt_.auth_tokens),
+        acceptor_(ex),
+        reaper_(ex),
+        stop_timer_(ex) {}
+
+  Expected<tcp::endpoint, std::string> start();
+  void stop(std::chrono::milliseconds deadline, std::function<void()> on_stopped);
+  void stop_now();
+  size_t session_count() const {
+    std::lock_guard lock(mutex_);
+    return sessions_.size();
+  }
+  std::uint16_t port() const { return port_.load(); }
+
+ private:
+  // ---- connection handling
+  awaitable<void> accept_loop();
+  awaitable<void> reap_loop();
+  awaitable<void> run_connection(tcp::socket socket);
+  template <class Stream>
+  awaitable<void> serve(Stream& s, std::shared_ptr<Connection> conn);
+  template <class Stream>
+  awaitable<bool> handle(Stream& s, Request& req, std::shared_ptr<Connection> conn);
+  template <class Stream>
+  awaitable<bool> write(Stream& s, Response& res);
+  template <class Stream>
+  awaitable<bool> write_raw(Stream& s, std::string data);
+  template <class Stream>
+  awaitable<bool> write_sse_head(Stream& s, const Request& req, const std::string& session_header);
+  template <class Stream>
+  awaitable<bool> pump(Stream& s, EventStream& es, std::shared_ptr<Waker> waker, std::uint64_t from,
+                       bool watch_peer);
+  void connection_done(const std::shared_ptr<Connection>& conn);
+
+  // ---- endpoints
+  template <class Stream>
+  awaitable<bool> post_mcp(Stream& s, Request& req);
+  template <class Stream>
+  awaitable<bool> get_mcp(Stream& s, Request& req);
+  Response delete_mcp(const Request& req);
+  template <class Stream>
+  awaitable<bool> get_sse(Stream& s, Request& req);
+  Response post_message(const Request& req, std::string_view query);
+
+  // ---- helpers
+  Response make_response(const Request& req, bhttp::status status) const;
+  Response json_error(const Request& req, bhttp::status status, int code, std::string message,
+                      json id = nullptr) const;
+  void add_cors(const Request& req, Response& res) const;
+  void run_on_session(std::shared_ptr<mcp::Session> session, json message,
+                      std::shared_ptr<mcp::MessageSink> related,
+                      std::function<void(std::optional<json>, bool initialized)> done);
+  std::shared_ptr<SessionEntry> find_session(std::string_view id, SessionEntry::Kind kind);
+  void end_session(const std::string& id);
+  void check_stopped();
+  bool log_auth_failure_allowed();
+
+  asio::any_io_executor ex_;
+  HttpServerOptions opt_;
+  mcp::Dispatcher& dispatcher_;
+  ReadinessCheck ready_;
+  TokenChecker tokens_;
+  bool loopback_bind_ = false;
+  std::unique_ptr<ssl::context> tls_;
+  tcp::acceptor acceptor_;
+  asio::steady_timer reaper_;
+  asio::steady_timer stop_timer_;
+  std::atomic<std::uint16_t> port_{0};
+  std::atomic<bool> stopping_{false};
+  std::atomic<long long> last_auth_log_{0};
+
+  mutable std::mutex mutex_;
+  std::unordered_map<std::string, std::shared_ptr<SessionEntry>> sessions_;
+  std::set<std::shared_ptr<Connection>> connections_;
+  std::function<void()> on_stopped_;
+  bool stopped_notified_ = false;
+};
+
+// ---------------------------------------------------------------------------------------------------
+// start / stop
+
+Expected<tcp::endpoint, std::string> HttpServer::Impl::start() {
+  auto bind = parse_bind_address(opt_.bind);
+  if (!bind) return unexpected("invalid bind address '" + opt_.bind + "': " + bind.error());
+  loopback_bind_ = is_loopback_host(bind->host);
+
+  if (!opt_.tls_cert_file.empty() || !opt_.tls_key_file.empty()) {
+    if (opt_.tls_cert_file.empty() || opt_.tls_key_file.empty())
+      return unexpected(std::string("TLS needs both a certificate and a key file"));
+    tls_ = std::make_unique<ssl::context>(ssl::context::tls_server);
+    tls_->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
+                      ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1 | ssl::context::single_dh_use);
+    boost::system::error_code ec;
+    tls_->use_certificate_chain_file(opt_.tls_cert_file, ec);
+    if (ec) return unexpected("cannot load TLS certificate " + opt_.tls_cert_file + ": " + ec.message());
+    tls_->use_private_key_file(opt_.tls_key_file, ssl::context::pem, ec);
+    if (ec) return unexpected("cannot load TLS key " + opt_.tls_key_file + ": " + ec.message());
+  }
+
+  boost::system::error_code ec;
+  tcp::resolver resolver(ex_);
+  auto results = resolver.resolve(bind->host, std::to_string(bind->port),
+                                  tcp::resolver::passive | tcp::resolver::numeric_service, ec);
+  if (ec || results.empty())
+    return unexpected("cannot resolve bind host '" + bind->host + "': " + ec.message());
+  tcp::endpoint endpoint = results.begin()->endpoint();
+  acceptor_.open(endpoint.protocol(), ec);
+  if (!ec) acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor_.bind(endpoint, ec);
+  if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) {
+    boost::system::error_code ignored;
+    acceptor_.close(ignored);
+    return unexpected("cannot listen on " + opt_.bind + ": " + ec.message());
+  }
+  auto local = acceptor_.local_endpoint(ec);
+  port_ = local.port();
+  auto self = shared_from_this();
+  asio::co_spawn(ex_, accept_loop(), asio::detached);
+  asio::co_spawn(ex_, reap_loop(), asio::detached);
+  spdlog::info("HTTP transports listening on {}{}:{} (/mcp, /sse){}{}", tls_ ? "https://" : "http://",
+               bind->host, port_.load(), tokens_.enabled() ? ", bearer token required" : "",
+               opt_.stateless ? ", stateless" : "");
+  if (!loopback_bind_ && !tokens_.enabled())
+    spdlog::warn("HTTP transports bound to a non-loopback address without authentication");
+  return local;
+}
+
+void HttpServer::Impl::stop(std::chrono::milliseconds deadline, std::function<void()> on_stopped) {
+  auto self = shared_from_this();
+  asio::post(ex_, [self, deadline, on_stopped = std::move(on_stopped)]() mutable {
+    {
+      std::lock_guard lock(self->mutex_);
+      self->on_stopped_ = std::move(on_stopped);
+    }
+    if (self->stopping_.exchange(true)) return self->check_stopped();
+    boost::system::error_code ec;
+    self->acceptor_.close(ec);
+    self->reaper_.cancel();
+    std::vector<std::shared_ptr<Connection>> conns;
+    {
+      std::lock_guard lock(self->mutex_);
+      // Long-lived streams end now; POST streams finish with their requests.
+      for (auto& [id, entry] : self->sessions_) entry->stream->close();
+      conns.assign(self->connections_.begin(), self->connections_.end());
+    }
+    for (auto& c : conns)
+      asio::post(c->strand, [c] {
+        if (c->idle && c->close) c->close();
+      });
+    self->stop_timer_.expires_after(deadline);
+    self->stop_timer_.async_wait([self](boost::system::error_code) { self->stop_now(); });
+    self->check_stopped();
+  });
+}
+
+// Past the deadline: cancel whatever still runs and close every socket.
+void HttpServer::Impl::stop_now() {
+  stopping_ = true;
+  boost::system::error_code ec;
+  acceptor_.close(ec);
+  reaper_.cancel();
+  std::vector<std::shared_ptr<Connection>> conns;
+  std::vector<std::shared_ptr<SessionEntry>> entries;
+  {
+    std::lock_guard lock(mutex_);
+    for (auto& [id, entry] : sessions_) entries.push_back(entry);
+    sessions_.clear();
+    conns.assign(connections_.begin(), connections_.end());
+  }
+  if (!entries.empty()) spdlog::info("HTTP: closing {} session(s)", entries.size());
+  for (auto& e : entries) {
+    e->stream->close();
+    asio::post(e->session->strand(), [s = e->session] { s->close(); });
+  }
+  for (auto& c : conns)
+    asio::post(c->strand, [c] {
+      if (c->close) c->close();
+    });
+  check_stopped();
+}
+
+void HttpServer::Impl::check_stopped() {
+  std::function<void()> callback;
+  {
+    std::lock_guard lock(mutex_);
+    if (!stopping_ || !connections_.empty() || stopped_notified_ || !on_stopped_) return;
+    stopped_notified_ = true;
+    callback = std::move(on_stopped_);
+  }
+  stop_timer_.cancel();
+  asio::post(ex_, std::move(callback));
+}
+
+awaitable<void> HttpServer::Impl::accept_loop() {
+  auto self = shared_from_this();
+  while (!stopping_) {
+    auto [ec, socket] = co_await acceptor_.async_accept(asio::make_strand(ex_), kTuple);
+    if (stopping_) break;
+    if (ec) {
+      // Out of descriptors and similar: back off instead of spinning.
+      spdlog::warn("HTTP accept failed: {}", ec.message());
+      asio::steady_timer t(ex_, std::chrono::milliseconds(100));
+      co_await t.async_wait(kTuple);
+      continue;
+    }
+    auto strand = socket.get_executor();
+    asio::co_spawn(strand, run_connection(std::move(socket)), [](std::exception_ptr ep) {
+      if (!ep) return;
+      try {
+        std::rethrow_exception(ep);
+      } catch (const std::exception& e) {
+        spdlog::error("HTTP connection failed: {}", e.what());
+      }
+    });
+  }
+}
+
+awaitable<void> HttpServer::Impl::reap_loop() {
+  auto self = shared_from_this();
+  auto period = std::clamp<std::chrono::milliseconds>(
+      opt_.session_idle_timeout / 4, std::chrono::milliseconds(20), std::chrono::seconds(30));
+  while (!stopping_) {
+    reaper_.expires_after(period);
+    auto [ec] = co_await reaper_.async_wait(kTuple);
+    if (ec || stopping_) co_return;
+    std::vector<std::shared_ptr<SessionEntry>> expired;
+    {
+      std::lock_guard lock(mutex_);
+      auto now = Clock::now();
+      for (auto it = sessions_.begin(); it != sessions_.end();) {
+        auto& e = *it->second;
+        bool busy = e.in_flight > 0 || e.stream->attached();
+        for (auto& [pid, p] : e.posts) busy = busy || p->attached();
+        if (e.kind == SessionEntry::Kind::streamable && !busy &&
+            now - e.last_activity > opt_.session_idle_timeout) {
+          expired.push_back(it->second);
+          it = sessions_.erase(it);
+        } else {
+          ++it;
+        }
+      }
+    }
+    for (auto& e : expired) {
+      spdlog::debug("HTTP: an idle session expired");
+      e->stream->close();
+      asio::post(e->session->strand(), [s = e->session] { s->close(); });
+    }
+  }
+}
+
+awaitable<void> HttpServer::Impl::run_connection(tcp::socket socket) {
+  auto self = shared_from_this();
+  auto conn = std::make_shared<Connection>();
+  conn->strand = socket.get_executor();
+  {
+    std::lock_guard lock(mutex_);
+    if (stopping_) co_return;
+    connections_.insert(conn);
+  }
+  try {
+    if (tls_) {
+      beast::ssl_stream<beast::tcp_stream> s(beast::tcp_stream(std::move(socket)), *tls_);
+      conn->close = [&s] {
+        boost::system::error_code ec;
+        beast::get_lowest_layer(s).socket().shutdown(tcp::socket::shutdown_both, ec);
+        beast::get_lowest_layer(s).socket().close(ec);
+      };
+      beast::get_lowest_layer(s).expires_after(opt_.header_timeout);
+      auto [ec] = co_await s.async_handshake(ssl::stream_base::server, kTuple);
+      if (!ec) {
+        co_await serve(s, conn);
+        beast::get_lowest_layer(s).expires_after(std::chrono::seconds(2));
+        co_await s.async_shutdown(kTuple);
+      }
+      conn->close = nullptr;
+    } else {
+      beast::tcp_stream s(std::move(socket));
+      conn->close = [&s] {
+        boost::system::error_code ec;
+        s.socket().shutdown(tcp::socket::shutdown_both, ec);
+        s.socket().close(ec);
+      };
+      co_await serve(s, conn);
+      boost::system::error_code ec;
+      s.socket().shutdown(tcp::socket::shutdown_send, ec);
+      conn->close = nullptr;
+    }
+  } catch (const std::exception& e) {
+    conn->close = nullptr;
+    spdlog::error("HTTP connection ended by an error: {}", e.what());
+  }
+  connection_done(conn);
+}
+
+void HttpServer::Impl::connection_done(const std::shared_ptr<Connection>& conn) {
+  {
+    std::lock_guard lock(mutex_);
+    connections_.erase(conn);
+  }
+  check_stopped();
+}
+
+// ---------------------------------------------------------------------------------------------------
+// the request loop of one connection
+
+template <class Stream>
+awaitable<void> HttpServer::Impl::serve(Stream& s, std::shared_ptr<Connection> conn) {
+  beast::flat_buffer buffer;
+  while (!stopping_) {
+    bhttp::request_parser<bhttp::string_body> parser;
+    parser.header_limit(static_cast<std::uint32_t>(opt_.max_header_bytes));
+    parser.body_limit(opt_.max_body_bytes);
+    lowest(s).expires_after(opt_.header_timeout);
+    conn->idle = true;
+    auto [ec, n] = co_await bhttp::async_read_header(s, buffer, parser, kTuple);
+    conn->idle = false;
+    if (ec) {
+      Request dummy;
+      dummy.version(11);
+      if (ec == bhttp::error::header_limit) {
+        auto res = json_error(dummy, bhttp::status::request_header_fields_too_large,
+                              mcp::error_code::server_error, "Request header fields too large");
+        res.keep_alive(false);
+        co_await write(s, res);
+      } else if (ec == beast::error::timeout) {
+        // Silence on an idle keep-alive connection just ends it; a half-sent request gets a 408.
+        if (parser.got_some() || buffer.size() > 0) {
+          auto res = json_error(dummy, bhttp::status::request_timeout, mcp::error_code::server_error,
+                                "Request timeout");
+          res.keep_alive(false);
+          co_await write(s, res);
+        }
+      } else if (ec.category() == bhttp::make_error_code(bhttp::error::bad_method).category()) {
+        auto res = json_error(dummy, bhttp::status::bad_request, mcp::error_code::server_error,
+                              "Bad Request: malformed HTTP");
+        res.keep_alive(false);
+        co_await write(s, res);
+      }
+      co_return;
+    }
+    const auto& header = parser.get();
+    if (auto len = parser.content_length(); len && *len > opt_.max_body_bytes) {
+      auto res =
+          json_error(header, bhttp::status::payload_too_large, mcp::error_code::server_error,
+                     "Payload Too Large: the limit is " + std::to_string(opt_.max_body_bytes) + " bytes");
+      res.keep_alive(false);
+      co_await write(s, res);
+      co_return;
+    }
+    if (lower(header[bhttp::field::expect]) == "100-continue") {
+      if (!co_await write_raw(s, "HTTP/1.1 100 Continue\r\n\r\n")) co_return;
+    }
+    if (!parser.is_done()) {
+      lowest(s).expires_after(opt_.body_timeout);
+      auto [bec, bn] = co_await bhttp::async_read(s, buffer, parser, kTuple);
+      if (bec == bhttp::error::body_limit) {
+        auto res =
+            json_error(header, bhttp::status::payload_too_large, mcp::error_code::server_error,
+                       "Payload Too Large: the limit is " + std::to_string(opt_.max_body_bytes) + " bytes");
+        res.keep_alive(false);
+        co_await write(s, res);
+        co_return;
+      }
+      if (bec == beast::error::timeout) {
+        auto res = json_error(header, bhttp::status::request_timeout, mcp::error_code::server_error,
+                              "Request timeout while reading the body");
+        res.keep_alive(false);
+        co_await write(s, res);
+        co_return;
+      }
+      if (bec) co_return;
+    }
+    Request req = parser.release();
+    bool keep = co_await handle(s, req, conn);
+    if (!keep || !req.keep_alive()) co_return;
+  }
+}
+
+template <class Stream>
+awaitable<bool> HttpServer::Impl::write(Stream& s, Response& res) {
+  if (stopping_) res.keep_alive(false);
+  res.prepare_payload();
+  lowest(s).expires_after(opt_.write_timeout);
+  auto [ec, n] = co_await bhttp::async_write(s, res, kTuple);
+  co_return !ec && res.keep_alive();
+}
+
+template <class Stream>
+awaitable<bool> HttpServer::Impl::write_raw(Stream& s, std::string data) {
+  lowest(s).expires_after(opt_.write_timeout);
+  auto [ec, n] = co_await asio::async_write(s, asio::buffer(data), kTuple);
+  co_return !ec;
+}
+
+template <class Stream>
+awaitable<bool> HttpServer::Impl::write_sse_head(Stream& s, const Request& req,
+                                                 const std::string& session_header) {
+  Response base = make_response(req, bhttp::status::ok);
+  bhttp::response<bhttp::empty_body> res{bhttp::status::ok, req.version()};
+  for (const auto& f : base.base()) res.set(f.name_string(), f.value());
+  res.set(bhttp::field::content_type, "text/event-stream");
+  res.set(bhttp::field::cache_control, "no-cache, no-transform");
+  res.set("X-Accel-Buffering", "no");
+  if (!session_header.empty()) res.set("Mcp-Session-Id", session_header);
+  res.keep_alive(req.keep_alive() && !stopping_);
+  res.chunked(true);
+  bhttp::response_serializer<bhttp::empty_body> sr(res);
+  lowest(s).expires_after(opt_.write_timeout);
+  auto [ec, n] = co_await bhttp::async_write_header(s, sr, kTuple);
+  co_return !ec;
+}
+
+namespace {
+std::string chunk(std::string_view data) {
+  char size[32];
+  int len = std::snprintf(size, sizeof size, "%zx\r\n", data.size());
+  std::string out(size, static_cast<size_t>(len));
+  out.append(data).append("\r\n");
+  return out;
+}
+}  // namespace
+
+// Writes the events of `es` from seq `from` on, as chunks, with keep-alive comments, until the stream
+// ends (then the chunked body is terminated and true returned), the peer goes away or falls too far
+// behind (false). `watch_peer`: long-lived GET streams also read the socket to notice a closed peer.
+template <class Stream>
+awaitable<bool> HttpServer::Impl::pump(Stream& s, EventStream& es, std::shared_ptr<Waker> waker,
+                                       std::uint64_t from, bool watch_peer) {
+  auto peer_gone = std::make_shared<bool>(false);
+  auto reader_done = std::make_shared<bool>(!watch_peer);
+  if (watch_peer) {
+    lowest(s).expires_never();
+    asio::co_spawn(
+        lowest(s).get_executor(),
+        [&s, peer_gone, reader_done, waker]() -> awaitable<void> {
+          char sink[512];
+          for (;;) {
+            auto [ec, n] = co_await s.async_read_some(asio::buffer(sink), kTuple);
+            if (ec) break;  // a client sends nothing on an SSE stream; whatever it sends is ignored
+          }
+          *peer_gone = true;
+          *reader_done = true;
+          waker->wake();
+        },
+        asio::detached);
+  }
+  bool ok = true;
+  auto last_write = Clock::now();
+  for (;;) {
+    auto snap = es.read_from(from);
+    if (snap.lost) {
+      spdlog::warn(
+          "HTTP: an SSE client fell behind by more than {} events; closing its stream (it may resume)",
+          opt_.replay_events);
+      ok = false;
+      break;
+    }
+    if (!snap.events.empty()) {
+      std::string out;
+      for (const auto& e : snap.events) {
+        out += sse_event(e.data, es.with_ids() ? es.event_id(e.seq) : "", e.name);
+        from = e.seq + 1;
+      }
+      if (!co_await write_raw(s, chunk(out))) {
+        ok = false;
+        break;
+      }
+      last_write = Clock::now();
+      continue;  // look again before waiting: a wake-up may have come while writing
+    }
+    if (snap.ended) break;
+    if (*peer_gone) {
+      ok = false;
+      break;
+    }
+    auto due = last_write + opt_.keepalive_interval;
+    if (Clock::now() >= due) {
+      if (!co_await write_raw(s, chunk(": keepalive\n\n"))) {
+        ok = false;
+        break;
+      }
+      last_write = Clock::now();
+      continue;
+    }
+    waker->timer().expires_at(due);
+    co_await waker->timer().async_wait(kTuple);
+  }
+  if (ok) ok = co_await write_raw(s, "0\r\n\r\n");
+  if (watch_peer) {
+    // The reader must be gone before the stream it reads can be destroyed.
+    boost::system::error_code ec;
+    lowest(s).socket().shutdown(tcp::socket::shutdown_both, ec);
+    lowest(s).socket().cancel(ec);
+    while (!*reader_done) {
+      waker->timer().expires_after(std::chrono::seconds(1));
+      co_await waker->timer().async_wait(kTuple);
+    }
+    ok = false;  // the connection is finished either way
+  }
+  co_return ok;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// routing and the security checks every request passes
+
+Response HttpServer::Impl::make_response(const Request& req, bhttp::status status) const {
+  Response res{status, req.version() == 10 ? 10u : 11u};
+  res.keep_alive(req.keep_alive() && !stopping_);
+  add_cors(req, res);
+  return res;
+}
+
+void HttpServer::Impl::add_cors(const Request& req, Response& res) const {
+  auto origin = req[bhttp::field::origin];
+  if (origin.empty() || !origin_allowed(origin, opt_.allowed_origins, opt_.base_url)) return;
+  res.set(bhttp::field::access_control_allow_origin, origin);
+  res.set(bhttp::field::vary, "Origin");
+  res.set(bhttp::field::access_control_expose_headers,
+          "Mcp-Session-Id, MCP-Protocol-Version, WWW-Authenticate");
+}
+
+Response HttpServer::Impl::json_error(const Request& req, bhttp::status status, int code, std::string message,
+                                      json id) const {
+  auto res = make_response(req, status);
+  res.set(bhttp::field::content_type, "application/json");
+  res.body() = mcp::serialize(mcp::make_error(id, code, std::move(message)));
+  return res;
+}
+
+bool HttpServer::Impl::log_auth_failure_allowed() {
+  // At most one line per second: a scanner must not flood the journal.
+  long long now = std::chrono::duration_cast<std::chrono::seconds>(Clock::now().time_since_epoch()).count();
+  long long last = last_auth_log_.load();
+  return now != last && last_auth_log_.compare_exchange_strong(last, now);
+}
+
+template <class Stream>
+awaitable<bool> HttpServer::Impl::handle(Stream& s, Request& req, std::shared_ptr<Connection>) {
+  namespace h = ::boost::beast::http;
+  std::string_view target = req.target();
+  auto qpos = target.find('?');
+  std::string_view path = target.substr(0, qpos);
+  std::string_view query = qpos == std::string_view::npos ? std::string_view{} : target.substr(qpos + 1);
+  if (path.size() > 1 && path.back() == '/') path.remove_suffix(1);
+  const auto method = req.method();
+
+  // DNS rebinding: a loopback-bound server only answers to loopback Host names.
+  if (loopback_bind_ && !is_loopback_host(host_of_host_header(req[h::field::host]))) {
+    auto res = json_error(req, h::status::forbidden, mcp::error_code::server_error,
+                          "Forbidden: invalid Host header");
+    co_return co_await write(s, res);
+  }
+  if (!origin_allowed(req[h::field::origin], opt_.allowed_origins, opt_.base_url)) {
+    auto res =
+        json_error(req, h::status::forbidden, mcp::error_code::server_error, "Forbidden: origin not allowed");
+    co_return co_await write(s, res);
+  }
+  // We never offer OAuth: answering these with 404 keeps OAuth-capable clients on the static header.
+  if (path.rfind("/.well-known/", 0) == 0) {
+    auto res = json_error(req, h::status::not_found, mcp::error_code::server_error, "Not Found");
+    co_return co_await write(s, res);
+  }
+  if (path == "/healthz" && (method == h::verb::get || method == h::verb::head)) {
+    auto res = make_response(req, h::status::ok);
+    res.set(h::field::content_type, "application/json");
+    res.body() = R"({"status":"ok"})";
+    co_return co_await write(s, res);
+  }
+  if (path == "/readyz" && (method == h::verb::get || method == h::verb::head)) {
+    bool ready = !stopping_ && (!ready_ || ready_());
+    auto res = make_response(req, ready ? h::status::ok : h::status::service_unavailable);
+    res.set(h::field::content_type, "application/json");
+    res.body() = ready ? R"({"status":"ready"})" : R"({"status":"not ready"})";
+    co_return co_await write(s, res);
+  }
+  const bool known_path = path == "/mcp" || path == "/sse" || path == "/message" || path == "/messages";
+  if (method == h::verb::options && known_path) {
+    // CORS preflight: browsers send it without credentials.
+    auto res = make_response(req, h::status::no_content);
+    res.set(h::field::access_control_allow_methods, "GET, POST, DELETE, OPTIONS");
+    res.set(h::field::access_control_allow_headers,
+            "Content-Type, Accept, Authorization, Mcp-Session-Id, MCP-Protocol-Version, Last-Event-ID");
+    res.set(h::field::access_control_max_age, "600");
+    co_return co_await write(s, res);
+  }
+  if (tokens_.enabled()) {
+    if (query_has_token(query)) {
+      auto res = json_error(req, h::status::bad_request, mcp::error_code::server_error,
+                            "Bad Request: tokens are only accepted in the Authorization header");
+      res.set(h::field::www_authenticate, R"(Bearer realm="cmon-mcp", error="invalid_request")");
+      co_return co_await write(s, res);
+    }
+    auto outcome = tokens_.check(req[h::field::authorization]);
+    if (outcome != AuthOutcome::ok) {
+      if (log_auth_failure_allowed())
+        spdlog::warn("HTTP {} {}: {} bearer token", std::string(req.method_string()), std::string(path),
+                     outcome == AuthOutcome::missing ? "missing" : "invalid");
+      auto res = json_error(req, h::status::unauthorized, mcp::error_code::session_not_found,
+                            "Unauthorized: missing or invalid bearer token");
+      res.set(h::field::www_authenticate, outcome == AuthOutcome::missing
+                                              ? R"(Bearer realm="cmon-mcp")"
+                                              : R"(Bearer realm="cmon-mcp", error="invalid_token")");
+      co_return co_await write(s, res);
+    }
+  }
+
+  if (path == "/mcp") {
+    if (method == h::verb::post) co_return co_await post_mcp(s, req);
+    if (method == h::verb::get && !opt_.stateless) co_return co_await get_mcp(s, req);
+    if (method == h::verb::delete_ && !opt_.stateless) {
+      auto res = delete_mcp(req);
+      co_return co_await write(s, res);
+    }
+    auto res =
+        json_error(req, h::status::method_not_allowed, mcp::error_code::server_error, "Method not allowed");
+    res.set(h::field::allow, opt_.stateless ? "POST, OPTIONS" : "GET, POST, DELETE, OPTIONS");
+    co_return co_await write(s, res);
+  }
+  if (path == "/sse" && !opt_.stateless) {
+    if (method == h::verb::get) co_return co_await get_sse(s, req);
+    auto res =
+        json_error(req, h::status::method_not_allowed, mcp::error_code::server_error, "Method not allowed");
+    res.set(h::field::allow, "GET, OPTIONS");
+    co_return co_await write(s, res);
+  }
+  if ((path == "/message" || path == "/messages") && !opt_.stateless) {
+    if (method == h::verb::post) {
+      auto res = post_message(req, query);
+      co_return co_await write(s, res);
+    }
+    auto res =
+        json_error(req, h::status::method_not_allowed, mcp::error_code::server_error, "Method not allowed");
+    res.set(h::field::allow, "POST, OPTIONS");
+    co_return co_await write(s, res);
+  }
+  auto res = json_error(req, h::status::not_found, mcp::error_code::server_error, "Not Found");
+  co_return co_await write(s, res);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// sessions
+
+std::shared_ptr<SessionEntry> HttpServer::Impl::find_session(std::string_view id, SessionEntry::Kind kind) {
+  std::lock_guard lock(mutex_);
+  auto it = sessions_.find(std::string(id));
+  if (it == sessions_.end() || it->second->kind != kind) return nullptr;
+  it->second->last_activity = Clock::now();
+  return it->second;
+}
+
+void HttpServer::Impl::end_session(const std::string& id) {
+  std::shared_ptr<SessionEntry> entry;
+  {
+    std::lock_guard lock(mutex_);
+    auto it = sessions_.find(id);
+    if (it == sessions_.end()) return;
+    entry = it->second;
+    sessions_.erase(it);
+  }
+  entry->stream->close();
+  asio::post(entry->session->strand(), [s = entry->session] { s->close(); });
+}
+
+void HttpServer::Impl::run_on_session(std::shared_ptr<mcp::Session> session, json message,
+                                      std::shared_ptr<mcp::MessageSink> related,
+                                      std::function<void(std::optional<json>, bool)> done) {
+  auto self = shared_from_this();
+  asio::co_spawn(
+      session->strand(),
+      [self, session, message = std::move(message), related, done]() mutable -> awaitable<void> {
+        std::optional<json> answer;
+        try {
+          answer = co_await self->dispatcher_.handle_message(session, std::move(message), related);
+        } catch (const std::exception& e) {
+          spdlog::error("HTTP: request failed: {}", e.what());
+          answer = mcp::make_error(nullptr, mcp::error_code::internal_error, "Internal error");
+        }
+        done(std::move(answer), session->initialize_received());
+      },
+      asio::detached);
+}
+
+namespace {
+bool contains_request(const json& message) {
+  if (message.is_array()) {
+    for (const auto& m : message)
+      if (mcp::classify(m) == mcp::MessageKind::request) return true;
+    return false;
+  }
+  return mcp::classify(message) == mcp::MessageKind::request;
+}
+}  // namespace
+
+template <class Stream>
+awaitable<bool> HttpServer::Impl::post_mcp(Stream& s, Request& req) {
+  namespace h = ::boost::beast::http;
+  auto content_type = lower(req[h::field::content_type]);
+  if (!content_type.empty() && content_type.rfind("application/json", 0) != 0) {
+    auto res = json_error(req, h::status::unsupported_media_type, mcp::error_code::server_error,
+                          "Unsupported Media Type: Content-Type must be application/json");
+    co_return co_await write(s, res);
+  }
+  // Lenient Accept: a client that names only one of the two types gets that one; nobody gets a 406.
+  auto accept = req[h::field::accept];
+  bool sse_ok = accepts(accept, "text/event-stream");
+  bool json_ok = accepts(accept, "application/json") || !sse_ok;
+
+  mcp::ParseFailure failure;
+  auto message = mcp::parse(req.body(), &failure);
+  if (!message) {
+    auto res = json_error(req, h::status::bad_request, failure.code, failure.message);
+    co_return co_await write(s, res);
+  }
+  const bool has_request = contains_request(*message);
+  const bool is_init = message->is_object() && mcp::classify(*message) == mcp::MessageKind::request &&
+                       (*message)["method"] == "initialize";
+  std::string header_version(req["MCP-Protocol-Version"]);
+  if (!header_version.empty() && !is_init && !mcp::is_supported_version(header_version)) {
+    auto res = json_error(req, h::status::bad_request, mcp::error_code::server_error,
+                          "Bad Request: Unsupported protocol version: " + header_version +
+                              " (supported: " + supported_versions_text() + ")");
+    co_return co_await write(s, res);
+  }
+  // The version this request speaks, for SSE priming (decided per request, as the SDK does).
+  std::string version = header_version;
+  if (is_init) {
+    const json& params = (*message).value("params", json::object());
+    version =
+        std::string(mcp::negotiate_version(params.is_object() ? params.value("protocolVersion", "") : ""));
+  }
+  if (version.empty()) version = std::string(mcp::kDefaultHttpVersion);
+
+  std::shared_ptr<SessionEntry> entry;
+  std::shared_ptr<mcp::Session> session;
+  std::string new_session_id;
+  if (opt_.stateless) {
+    session =
+        mcp::Session::make_stateless(ex_, header_version.empty() ? mcp::kDefaultHttpVersion : header_version);
+  } else {
+    std::string sid(req["Mcp-Session-Id"]);
+    if (sid.empty()) {
+      if (!is_init) {
+        auto res =
+            json_error(req, h::status::bad_request, mcp::error_code::server_error,
+                       "Bad Request: Mcp-Session-Id header is required; start a session with initialize");
+        co_return co_await write(s, res);
+      }
+      std::unique_lock lock(mutex_);
+      if (sessions_.size() >= opt_.max_sessions) {
+        lock.unlock();
+        auto res = json_error(req, h::status::service_unavailable, mcp::error_code::server_error,
+                              "Service Unavailable: too many sessions; retry later");
+        res.set(h::field::retry_after, "5");
+        co_return co_await write(s, res);
+      }
+      new_session_id = random_session_id();
+      entry = std::make_shared<SessionEntry>();
+      entry->session = std::make_shared<mcp::Session>(ex_, new_session_id);
+      entry->stream = std::make_shared<EventStream>("g", opt_.replay_events, true);
+      entry->session->set_stream(entry->stream);
+      sessions_[new_session_id] = entry;
+    } else {
+      entry = find_session(sid, SessionEntry::Kind::streamable);
+      if (!entry) {
+        auto res =
+            json_error(req, h::status::not_found, mcp::error_code::session_not_found, "Session not found");
+        co_return co_await write(s, res);
+      }
+      if (is_init) {
+        auto res = json_error(req, h::status::bad_request, mcp::error_code::invalid_request,
+                              "Invalid Request: Server already initialized", (*message)["id"]);
+        co_return co_await write(s, res);
+      }
+    }
+    session = entry->session;
+  }
+
+  if (!has_request) {
+    // Notifications and responses (e.g. an elicitation answer): accepted once the dispatcher saw them.
+    auto waker = std::make_shared<Waker>(lowest(s).get_executor());
+    auto result = std::make_shared<std::optional<std::optional<json>>>();
+    run_on_session(session, std::move(*message), entry ? entry->stream : nullptr,
+                   [result, waker](std::optional<json> answer, bool) {
+                     *result = std::move(answer);
+                     waker->wake();
+                   });
+    while (!result->has_value()) {
+      waker->timer().expires_after(std::chrono::hours(1));
+      co_await waker->timer().async_wait(kTuple);
+    }
+    if (result->value()) {
+      auto res = make_response(req, h::status::bad_request);
+      res.set(h::field::content_type, "application/json");
+      res.body() = mcp::serialize(*result->value());
+      co_return co_await write(s, res);
+    }
+    auto res = make_response(req, h::status::accepted);
+    co_return co_await write(s, res);
+  }
+
+  auto post = std::make_shared<EventStream>("p", opt_.replay_events, true);
+  if (entry) {
+    std::unique_lock lock(mutex_);
+    if (entry->in_flight >= opt_.max_in_flight_per_session) {
+      lock.unlock();
+      auto res = json_error(req, h::status::too_many_requests, mcp::error_code::server_error,
+                            "Too Many Requests: " + std::to_string(opt_.max_in_flight_per_session) +
+                                " requests are already running in this session");
+      res.set(h::field::retry_after, "1");
+      co_return co_await write(s, res);
+    }
+    ++entry->in_flight;
+    std::string stream_id = "p" + std::to_string(entry->next_post++);
+    post = std::make_shared<EventStream>(stream_id, opt_.replay_events, true);
+    entry->posts[stream_id] = post;
+    entry->post_order.push_back(stream_id);
+    while (entry->post_order.size() > opt_.replay_streams) {
+      auto oldest = entry->posts.find(entry->post_order.front());
+      // A stream still being answered stays; the bound applies to finished ones.
+      if (oldest != entry->posts.end() && !oldest->second->finished()) break;
+      if (oldest != entry->posts.end()) entry->posts.erase(oldest);
+      entry->post_order.pop_front();
+    }
+  }
+  std::shared_ptr<mcp::MessageSink> related = post;
+  if (!sse_ok) related = entry ? std::shared_ptr<mcp::MessageSink>(entry->stream) : nullptr;
+
+  auto self = shared_from_this();
+  run_on_session(session, std::move(*message), related,
+                 [self, post, entry, new_session_id](std::optional<json> answer, bool initialized) {
+                   if (entry) {
+                     std::lock_guard lock(self->mutex_);
+                     --entry->in_flight;
+                     entry->last_activity = Clock::now();
+                   }
+                   post->finish(std::move(answer));
+                   // A failed initialize leaves no session behind.
+                   if (!new_session_id.empty() && !initialized) self->end_session(new_session_id);
+                 });
+
+  // Pending until the answer or the first related message decides between JSON and SSE.
+  auto waker = std::make_shared<Waker>(lowest(s).get_executor());
+  post->attach(waker);
+  while (!post->finished() && post->related_count() == 0) {
+    waker->timer().expires_after(std::chrono::hours(1));
+    co_await waker->timer().async_wait(kTuple);
+  }
+  std::string session_header;
+  if (!new_session_id.empty()) {
+    auto a = post->answer();
+    if (!post->finished() || (a && a->contains("result"))) session_header = new_session_id;
+  }
+  if (post->finished() && post->related_count() == 0 && json_ok) {
+    post->detach(waker);
+    auto a = post->answer();
+    auto res = make_response(req, a ? h::status::ok : h::status::accepted);
+    if (a) {
+      res.set(h::field::content_type, "application/json");
+      res.body() = mcp::serialize(*a);
+    }
+    if (!session_header.empty()) res.set("Mcp-Session-Id", session_header);
+    co_return co_await write(s, res);
+  }
+  bool ok = co_await write_sse_head(s, req, session_header);
+  if (ok && mcp::wants_sse_priming(version))
+    ok = co_await write_raw(s, chunk(sse_event("", post->event_id(0), {}, opt_.sse_retry.count())));
+  if (ok) ok = co_await pump(s, *post, waker, 1, false);
+  post->detach(waker);
+  co_return ok&& req.keep_alive() && !stopping_;
+}
+
+template <class Stream>
+awaitable<bool> HttpServer::Impl::get_mcp(Stream& s, Request& req) {
+  namespace h = ::boost::beast::http;
+  if (!accepts(req[h::field::accept], "text/event-stream")) {
+    auto res = json_error(req, h::status::not_acceptable, mcp::error_code::server_error,
+                          "Not Acceptable: Client must accept text/event-stream");
+    co_return co_await write(s, res);
+  }
+  std::string sid(req["Mcp-Session-Id"]);
+  if (sid.empty()) {
+    auto res = json_error(req, h::status::bad_request, mcp::error_code::server_error,
+                          "Bad Request: Mcp-Session-Id header is required");
+    co_return co_await write(s, res);
+  }
+  auto entry = find_session(sid, SessionEntry::Kind::streamable);
+  if (!entry) {
+    auto res = json_error(req, h::status::not_found, mcp::error_code::session_not_found, "Session not found");
+    co_return co_await write(s, res);
+  }
+  std::string header_version(req["MCP-Protocol-Version"]);
+  if (!header_version.empty() && !mcp::is_supported_version(header_version)) {
+    auto res = json_error(req, h::status::bad_request, mcp::error_code::server_error,
+                          "Bad Request: Unsupported protocol version: " + header_version);
+    co_return co_await write(s, res);
+  }
+  std::shared_ptr<EventStream> es = entry->stream;
+  std::uint64_t from = 0;
+  std::string last_id(req["Last-Event-ID"]);
+  if (!last_id.empty()) {
+    auto parsed = http::parse_event_id(last_id);
+    std::shared_ptr<EventStream> found;
+    if (parsed) {
+      std::lock_guard lock(mutex_);
+      if (parsed->first == es->id()) {
+        found = es;
+      } else if (auto it = entry->posts.find(parsed->first); it != entry->posts.end()) {
+        found = it->second;
+      }
+    }
+    if (!found || parsed->second >= found->next_seq()) {
+      auto res = json_error(req, h::status::bad_request, mcp::error_code::server_error,
+                            "Bad Request: unknown Last-Event-ID");
+      co_return co_await write(s, res);
+    }
+    es = found;
+    from = parsed->second + 1;
+  } else {
+    from = es->next_seq();
+  }
+  auto waker = std::make_shared<Waker>(lowest(s).get_executor());
+  if (!es->attach(waker)) {
+    auto res = json_error(req, h::status::conflict, mcp::error_code::server_error,
+                          "Conflict: Only one SSE stream is allowed per session");
+    co_return co_await write(s, res);
+  }
+  std::string version = header_version.empty() ? std::string(mcp::kDefaultHttpVersion) : header_version;
+  bool ok = co_await write_sse_head(s, req, {});
+  if (ok && mcp::wants_sse_priming(version))
+    ok = co_await write_raw(s, chunk(sse_event("", es->event_id(from - 1), {}, opt_.sse_retry.count())));
+  if (ok) co_await pump(s, *es, waker, from, true);
+  es->detach(waker);
+  {
+    std::lock_guard lock(mutex_);
+    entry->last_activity = Clock::now();
+  }
+  co_return false;
+}
+
+Response HttpServer::Impl::delete_mcp(const Request& req) {
+  namespace h = ::boost::beast::http;
+  std::string sid(req["Mcp-Session-Id"]);
+  if (sid.empty())
+    return json_error(req, h::status::bad_request, mcp::error_code::server_error,
+                      "Bad Request: Mcp-Session-Id header is required");
+  if (!find_session(sid, SessionEntry::Kind::streamable))
+    return json_error(req, h::status::not_found, mcp::error_code::session_not_found, "Session not found");
+  end_session(sid);
+  return make_response(req, h::status::ok);
+}
+
+template <class Stream>
+awaitable<bool> HttpServer::Impl::get_sse(Stream& s, Request& req) {
+  namespace h = ::boost::beast::http;
+  auto entry = std::make_shared<SessionEntry>();
+  std::string id;
+  {
+    std::unique_lock lock(mutex_);
+    if (sessions_.size() >= opt_.max_sessions) {
+      lock.unlock();
+      auto res = json_error(req, h::status::service_unavailable, mcp::error_code::server_error,
+                            "Service Unavailable: too many sessions; retry later");
+      res.set(h::field::retry_after, "5");
+      co_return co_await write(s, res);
+    }
+    id = random_session_id();
+    entry->kind = SessionEntry::Kind::legacy;
+    entry->session = std::make_shared<mcp::Session>(ex_, id);
+    entry->stream = std::make_shared<EventStream>("l", opt_.replay_events, false);
+    entry->session->set_stream(entry->stream);
+    sessions_[id] = entry;
+  }
+  std::string endpoint;
+  if (!opt_.base_url.empty()) {
+    endpoint = opt_.base_url;
+    while (!endpoint.empty() && endpoint.back() == '/') endpoint.pop_back();
+  }
+  endpoint += "/message?sessionId=" + id;
+  entry->stream->push("endpoint", endpoint);
+  auto waker = std::make_shared<Waker>(lowest(s).get_executor());
+  entry->stream->attach(waker);
+  if (co_await write_sse_head(s, req, {})) co_await pump(s, *entry->stream, waker, 1, true);
+  entry->stream->detach(waker);
+  // The session lives as long as its stream (§16.2).
+  end_session(id);
+  co_return false;
+}
+
+Response HttpServer::Impl::post_message(const Request& req, std::string_view query) {
+  namespace h = ::boost::beast::http;
+  auto sid = query_param(query, "sessionId");
+  if (!sid || sid->empty())
+    return json_error(req, h::status::bad_request, mcp::error_code::server_error,
+                      "Bad Request: sessionId query parameter is required");
+  auto entry = find_session(*sid, SessionEntry::Kind::legacy);
+  if (!entry)
+    return json_error(req, h::status::not_found, mcp::error_code::session_not_found, "Session not found");
+  auto content_type = lower(req[h::field::content_type]);
+  if (!content_type.empty() && content_type.rfind("application/json", 0) != 0)
+    return json_error(req, h::status::unsupported_media_type, mcp::error_code::server_error,
+                      "Unsupported Media Type: Content-Type must be application/json");
+  mcp::ParseFailure failure;
+  auto message = mcp::parse(req.body(), &failure);
+  if (!message) return json_error(req, h::status::bad_request, failure.code, failure.message);
+  bool has_request = contains_request(*message);
+  if (has_request) {
+    std::lock_guard lock(mutex_);
+    if (entry->in_flight >= opt_.max_in_flight_per_session) {
+      auto res = json_error(req, h::status::too_many_requests, mcp::error_code::server_error,
+                            "Too Many Requests: too many requests are already running in this session");
+      res.set(h::field::retry_after, "1");
+      return res;
+    }
+    ++entry->in_flight;
+  }
+  auto self = shared_from_this();
+  auto stream = entry->stream;
+  run_on_session(entry->session, std::move(*message), stream,
+                 [self, entry, stream, has_request](std::optional<json> answer, bool) {
+                   if (has_request) {
+                     std::lock_guard lock(self->mutex_);
+                     --entry->in_flight;
+                   }
+                   if (answer) stream->send(*answer);
+                 });
+  auto res = make_response(req, h::status::accepted);
+  res.set(h::field::content_type, "text/plain");
+  res.body() = "Accepted";
+  return res;
+}
+
+// ---------------------------------------------------------------------------------------------------
+
+HttpServer::HttpServer(asio::any_io_executor executor, HttpServerOptions options, mcp::Dispatcher& dispatcher,
+                       ReadinessCheck ready)
+    : impl_(std::make_shared<Impl>(std::move(executor), std::move(options), dispatcher, std::move(ready))) {}
+
+HttpServer::~HttpServer() {
+  impl_->stop_now();
+}
+
+Expected<tcp::endpoint, std::string> HttpServer::start() {
+  return impl_->start();
+}
+
+std::uint16_t HttpServer::port() const {
+  return impl_->port();
+}
+
+void HttpServer::stop(std::chrono::milliseconds deadline, std::function<void()> on_stopped) {
+  impl_->stop(deadline, std::move(on_stopped));
+}
+
+size_t HttpServer::session_count() const {
+  return impl_->session_count();
+}
+
+}  // namespace cmon_mcp::transport
