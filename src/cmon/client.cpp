@@ -432,7 +432,10 @@ struct CmonClient::Impl : std::enable_shared_from_this<CmonClient::Impl> {
         co_await resolver.async_resolve(ep.host, std::to_string(ep.port), as_tuple(use_awaitable));
     if (rec) {
       *connect_failed = true;
-      co_return unexpected(co_await transport_error(rec, ctx, Errc::unreachable, "cannot resolve host: "));
+      {
+        Error e = co_await transport_error(rec, ctx, Errc::unreachable, "cannot resolve host: ");
+        co_return unexpected(std::move(e));
+      }
     }
     tcp_layer.expires_at(connect_deadline);
     auto [cec, peer] = co_await tcp_layer.async_connect(results, as_tuple(use_awaitable));
@@ -441,7 +444,10 @@ struct CmonClient::Impl : std::enable_shared_from_this<CmonClient::Impl> {
       if (cec == beast::error::timeout && Clock::now() < ctx.deadline)
         co_return unexpected(make_error(Errc::unreachable,
                                         "connect timed out after " + seconds_text(opt.connect_timeout), ctx));
-      co_return unexpected(co_await transport_error(cec, ctx, Errc::unreachable, ""));
+      {
+        Error e = co_await transport_error(cec, ctx, Errc::unreachable, "");
+        co_return unexpected(std::move(e));
+      }
     }
     ++stats.connections_opened;
     tcp_layer.socket().set_option(tcp::no_delay(true));
@@ -452,7 +458,10 @@ struct CmonClient::Impl : std::enable_shared_from_this<CmonClient::Impl> {
     if (hec) {
       c->close();
       if (!c->verify_error.empty()) co_return unexpected(make_error(Errc::tls, c->verify_error, ctx));
-      co_return unexpected(co_await transport_error(hec, ctx, Errc::tls, "handshake failed: "));
+      {
+        Error e = co_await transport_error(hec, ctx, Errc::tls, "handshake failed: ");
+        co_return unexpected(std::move(e));
+      }
     }
     ++stats.tls_handshakes;
     if (auto mismatch = pin_mismatch(*c)) {
@@ -530,7 +539,10 @@ struct CmonClient::Impl : std::enable_shared_from_this<CmonClient::Impl> {
           ++stats.resends;
           continue;
         }
-        co_return unexpected(co_await transport_error(ec, ctx, Errc::unreachable, "connection lost: "));
+        {
+          Error e = co_await transport_error(ec, ctx, Errc::unreachable, "connection lost: ");
+          co_return unexpected(std::move(e));
+        }
       }
 
       auto& res = parser.get();
@@ -748,8 +760,12 @@ struct CmonClient::Impl : std::enable_shared_from_this<CmonClient::Impl> {
     ctx.timeout = options.timeout.count() > 0 ? options.timeout : self->opt.default_timeout;
     ctx.deadline = Clock::now() + ctx.timeout;
     ++self->stats.calls;
-    Result<json> r = login_only ? co_await self->ensure_session(ctx, std::nullopt)
-                                : co_await self->call_with_session(ctx, fields);
+    // Not a conditional expression: GCC 12 destroys the result of a co_await inside ?: twice.
+    Result<json> r;
+    if (login_only)
+      r = co_await self->ensure_session(ctx, std::nullopt);
+    else
+      r = co_await self->call_with_session(ctx, fields);
     if (!r) ++self->stats.errors;
     co_return r;
   }

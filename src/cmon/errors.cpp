@@ -60,7 +60,7 @@ std::string describe(const Error& e) {
              "; the controller may be overloaded or the operation needs a longer timeout";
     case Errc::tls:
       // The client words a pin mismatch as "certificate does not match CMON_TLS_FINGERPRINT (...)".
-      if (e.message.rfind("certificate ", 0) == 0)
+      if (e.message.rfind("certificate does not match CMON_TLS_FINGERPRINT", 0) == 0)
         return "TLS certificate of " + endpoint + e.message.substr(11) +
                "; update CMON_TLS_FINGERPRINT if the controller's certificate was replaced";
       return "TLS connection to " + endpoint + " failed" + (e.message.empty() ? "" : ": " + e.message) +
