@@ -372,7 +372,7 @@ void register_misc_operations(Engine& e, std::vector<OperationSpec>& ops) {
                    return json{{"license", e.model()["license"]}};
                  }});
   ops.push_back({"config", "getLdapConfig", false, false, [&e](Call&) -> Outcome {
-                   return json{{"ldap_configuration", e.model()["ldap"]}};
+                   return json{{"ldap_configuration", e.model()["ldap"]}, {"effective_privileges", "rwx"}};
                  }});
   ops.push_back({"config", "setLdapConfig", true, false, [&e](Call& c) -> Outcome {
                    SIM_TRY(conf, c.object_field("ldap_configuration"));
@@ -539,12 +539,16 @@ void register_misc_operations(Engine& e, std::vector<OperationSpec>& ops) {
   ops.push_back({"tree", "removeTag", true, false, tag_op(false)});
   ops.push_back({"tree", "getAcl", false, false, [&e](Call& c) -> Outcome {
                    SIM_TRY(path, c.string_field("path"));
-                   json* cl = e.find_cluster_by_name(path->size() > 1 ? path->substr(1) : *path);
-                   if (!cl && *path != "/")
-                     return fail("ObjectNotFound", "Object '" + *path + "' was not found.");
+                   static const std::set<std::string> dirs = {"/", "/home", "/groups", "/.runtime"};
+                   std::string name = path->size() > 1 ? path->substr(path->rfind('/') + 1) : "";
+                   bool known = dirs.count(*path) || e.find_cluster_by_name(name) || e.find_user(name);
+                   if (!known) return fail("ObjectNotFound", "Object '" + *path + "' was not found.");
+                   std::string parent = path->substr(0, path->rfind('/'));
                    return json{{"acl", "user::rwx,group::rwx,other::---"},
                                {"owner_user_name", "admin"},
-                               {"owner_group_name", "admins"}};
+                               {"owner_group_name", "admins"},
+                               {"object_name", name},
+                               {"object_path", parent.empty() ? "/" : parent}};
                  }});
   ops.push_back({"controller", "ping", false, false, [&e](Call&) -> Outcome {
                    return json{{"package_name", "cmon"},

@@ -170,7 +170,7 @@ void register_user_operations(Engine& e, std::vector<OperationSpec>& ops) {
                      t = *u;
                    }
                    json keys = (*t).value("_public_keys", json::array());
-                   return json{{"public_keys", keys}, {"total", keys.size()}};
+                   return json{{"public_keys", keys}, {"total", keys.size()}, {"user", e.public_user(*t)}};
                  }});
 
   ops.push_back({"users", "addKey", true, false, [&e](Call& c) -> Outcome {
