@@ -5,6 +5,15 @@ namespace cmon_mcp::tools {
 
 void register_all_tools(Registry& registry) {
   register_clusters_tools(registry);
+  register_nodes_tools(registry);
+  register_jobs_tools(registry);
+  register_backups_tools(registry);
+  register_accounts_tools(registry);
+  register_users_tools(registry);
+  register_alarms_tools(registry);
+  register_maintenance_tools(registry);
+  register_config_tools(registry);
+  register_controller_tools(registry);
 }
 
 }  // namespace cmon_mcp::tools

@@ -41,12 +41,13 @@ awaitable<ToolResult> list_clusters(ToolContext& ctx, const json& in) {
   std::string text;
   if (out["total"] == 0)
     text = get_list(*r, "clusters").empty() ? "The controller manages no clusters."
-                                             : "No cluster matches the filters.";
+                                            : "No cluster matches the filters.";
   else
     text = std::to_string(out["total"].get<int64_t>()) + " cluster(s):\n";
   for (const auto& c : out["clusters"]) {
     text += "- " + cluster_line(c) + "\n";
-    if (full && !c["status_text"].get<std::string>().empty()) text += "  " + c["status_text"].get<std::string>() + "\n";
+    if (full && !c["status_text"].get<std::string>().empty())
+      text += "  " + c["status_text"].get<std::string>() + "\n";
   }
   co_return respond(args, std::move(text), std::move(out), "clusters");
 }
@@ -63,17 +64,19 @@ awaitable<ToolResult> get_cluster(ToolContext& ctx, const json& in) {
   json nodes = json::array();
   for (const auto& h : cluster_hosts(info, true)) nodes.push_back(node_summary(h));
   json jobs = json::object();
-  for (const auto& [k, v] : info.value("job_statistics", json::object()).value("by_state", json::object()).items())
-    jobs[k] = get_int(json{{"v", v}}, "v");
+  const json by_state = get_object(get_object(info, "job_statistics"), "by_state");
+  for (const auto& [k, v] : by_state.items()) jobs[k] = cmon::as_int(v).value_or(0);
   json out{{"cluster", summary}, {"nodes", nodes}, {"job_counts", jobs}};
   out["cluster"]["configuration_file"] = get_string(info, "configuration_file");
   out["cluster"]["log_file"] = get_string(info, "log_file");
   if (detail_of(args) == Detail::full) out["raw"] = info;
 
   std::string text = cluster_line(summary) + "\n";
-  if (!summary["status_text"].get<std::string>().empty()) text += "Status: " + summary["status_text"].get<std::string>() + "\n";
-  text += std::string("Auto-recovery: cluster ") + (summary["cluster_auto_recovery"].get<bool>() ? "on" : "OFF") +
-          ", node " + (summary["node_auto_recovery"].get<bool>() ? "on" : "OFF") + "\n";
+  if (!summary["status_text"].get<std::string>().empty())
+    text += "Status: " + summary["status_text"].get<std::string>() + "\n";
+  text += std::string("Auto-recovery: cluster ") +
+          (summary["cluster_auto_recovery"].get<bool>() ? "on" : "OFF") + ", node " +
+          (summary["node_auto_recovery"].get<bool>() ? "on" : "OFF") + "\n";
   text += "Nodes:\n";
   for (const auto& n : nodes) text += "- " + node_line(n) + "\n";
   if (!jobs.empty()) {
@@ -85,51 +88,6 @@ awaitable<ToolResult> get_cluster(ToolContext& ctx, const json& in) {
 }
 
 // ----------------------------------------------------------------------------- get_cluster_health
-
-// Replication state of one host in the cluster's own terms, or null when the host does not replicate.
-json replication_of(const json& host, Family family) {
-  json r{{"node", host_label(host)}, {"role", get_string(host, "member_role", get_string(host, "role"))}};
-  bool any = false;
-  if (host.contains("replication_slave") && host["replication_slave"].is_object()) {
-    const json& s = host["replication_slave"];
-    r["source"] = get_string(s, "master_host") + (s.contains("master_port") ? ":" + get_string(s, "master_port") : "");
-    r["lag_s"] = get_int(s, "seconds_behind_master", -1);
-    r["io_running"] = get_string(s, "slave_io_running");
-    r["sql_running"] = get_string(s, "slave_sql_running");
-    if (!get_string(s, "last_io_error").empty()) r["error"] = strip_html(get_string(s, "last_io_error"));
-    if (!get_string(s, "last_sql_error").empty()) r["error"] = strip_html(get_string(s, "last_sql_error"));
-    any = !r["source"].get<std::string>().empty() || r["lag_s"].get<int64_t>() >= 0;
-  }
-  if (host.contains("galera") && host["galera"].is_object()) {
-    const json& g = host["galera"];
-    r["state"] = get_string(g, "localstatusstr");
-    r["galera_status"] = get_string(g, "galerastatus");
-    r["cluster_size"] = get_int(g, "clustersize");
-    any = true;
-  }
-  if (host.contains("replication_state")) {
-    const json& p = host["replication_state"];
-    if (p.is_object()) {
-      r["state"] = get_string(p, "state", get_string(p, "status"));
-      if (p.contains("replay_lag") || p.contains("lag")) r["lag_s"] = get_int(p, "replay_lag", get_int(p, "lag"));
-    } else {
-      r["state"] = get_string(json{{"v", p}}, "v");
-    }
-    any = true;
-  }
-  if (host.contains("replica") && host["replica"].is_object()) {
-    r["state"] = get_string(host["replica"], "synchronization_health", get_string(host["replica"], "synchronization_state"));
-    any = true;
-  }
-  if (family == Family::mongo || family == Family::redis) {
-    if (host.contains("replication_lag") || host.contains("lag")) {
-      r["lag_s"] = get_int(host, "replication_lag", get_int(host, "lag"));
-      any = true;
-    }
-    if (!get_string(host, "member_role").empty() || !get_string(host, "role").empty()) any = true;
-  }
-  return any ? r : json();
-}
 
 awaitable<ToolResult> get_cluster_health(ToolContext& ctx, const json& in) {
   using namespace asio::experimental::awaitable_operators;
@@ -148,7 +106,10 @@ awaitable<ToolResult> get_cluster_health(ToolContext& ctx, const json& in) {
                 ctx.cmon.call("/v2/jobs", "getJobInstances", std::move(running_fields)) &&
                 ctx.cmon.call("/v2/jobs", "getJobInstances", std::move(failed_fields)));
 
-  json out{{"cluster_id", c->id}, {"cluster_name", c->name}, {"cluster_type", c->type}, {"state", c->state},
+  json out{{"cluster_id", c->id},
+           {"cluster_name", c->name},
+           {"cluster_type", c->type},
+           {"state", c->state},
            {"status_text", strip_html(get_string(c->info, "status_text"))},
            {"maintenance", get_bool(c->info, "maintenance_mode_active")}};
   json problems = json::array();
@@ -167,17 +128,21 @@ awaitable<ToolResult> get_cluster_health(ToolContext& ctx, const json& in) {
   out["offline_nodes"] = offline;
   out["replication"] = replication;
   for (const auto& n : offline)
-    problems.push_back("node " + n["node"].get<std::string>() + " is " + n["status"].get<std::string>() +
-                       (n["message"].get<std::string>().empty() ? "" : ": " + n["message"].get<std::string>()));
+    problems.push_back(
+        "node " + n["node"].get<std::string>() + " is " + n["status"].get<std::string>() +
+        (n["message"].get<std::string>().empty() ? "" : ": " + n["message"].get<std::string>()));
   int64_t max_lag = -1;
   for (const auto& r : replication) {
     int64_t lag = r.value("lag_s", int64_t{-1});
     max_lag = std::max(max_lag, lag);
-    if (lag >= 60) problems.push_back("replica " + r["node"].get<std::string>() + " lags " + human_duration(static_cast<double>(lag)));
+    if (lag >= 60)
+      problems.push_back("replica " + r["node"].get<std::string>() + " lags " +
+                         human_duration(static_cast<double>(lag)));
     std::string io = lower(r.value("io_running", std::string("yes")));
     std::string sql = lower(r.value("sql_running", std::string("yes")));
     if ((!io.empty() && io != "yes") || (!sql.empty() && sql != "yes"))
-      problems.push_back("replica " + r["node"].get<std::string>() + " replication threads IO=" + io + " SQL=" + sql +
+      problems.push_back("replica " + r["node"].get<std::string>() + " replication threads IO=" + io +
+                         " SQL=" + sql +
                          (r.contains("error") ? " (" + r["error"].get<std::string>() + ")" : ""));
     if (r.contains("galera_status") && !iequals(r["galera_status"].get<std::string>(), "Primary"))
       problems.push_back("Galera node " + r["node"].get<std::string>() + " is in a " +
@@ -191,8 +156,10 @@ awaitable<ToolResult> get_cluster_health(ToolContext& ctx, const json& in) {
     for (const auto& a : get_list(*alarms_r, "alarms")) {
       if (get_bool(a, "ignored")) continue;
       if (icontains(get_string(a, "severity_name"), "critical")) {
-        critical.push_back(json{{"alarm_id", get_int(a, "alarm_id")}, {"title", strip_html(get_string(a, "title"))},
-                                {"hostname", get_string(a, "hostname")}, {"message", strip_html(get_string(a, "message"))}});
+        critical.push_back(json{{"alarm_id", get_int(a, "alarm_id")},
+                                {"title", strip_html(get_string(a, "title"))},
+                                {"hostname", get_string(a, "hostname")},
+                                {"message", strip_html(get_string(a, "message"))}});
         problems.push_back("critical alarm: " + strip_html(get_string(a, "title")) +
                            (get_string(a, "hostname").empty() ? "" : " on " + get_string(a, "hostname")));
       } else {
@@ -206,10 +173,13 @@ awaitable<ToolResult> get_cluster_health(ToolContext& ctx, const json& in) {
   out["warning_alarms"] = warnings;
 
   auto job_brief = [&](const json& j) {
-    return json{{"job_id", get_int(j, "job_id")}, {"command", job_command(j)},
-                {"title", strip_html(get_string(j, "title"))}, {"status", get_string(j, "status")},
+    return json{{"job_id", get_int(j, "job_id")},
+                {"command", job_command(j)},
+                {"title", strip_html(get_string(j, "title"))},
+                {"status", get_string(j, "status")},
                 {"progress_percent", get_double(j, "progress_percent")},
-                {"status_text", strip_html(get_string(j, "status_text"))}, {"ended", cmon_ts(j, "ended")}};
+                {"status_text", strip_html(get_string(j, "status_text"))},
+                {"ended", cmon_ts(j, "ended")}};
   };
   json running = json::array();
   if (running_r) {
@@ -227,8 +197,9 @@ awaitable<ToolResult> get_cluster_health(ToolContext& ctx, const json& in) {
       auto ended = cmon_time(j.value("ended", j.value("created", json())));
       if (ended && now - *ended > std::chrono::hours(24)) continue;
       failed.push_back(job_brief(j));
-      problems.push_back("job " + std::to_string(get_int(j, "job_id")) + " '" + strip_html(get_string(j, "title")) +
-                         "' failed" + (cmon_ts(j, "ended").empty() ? "" : " at " + cmon_ts(j, "ended")));
+      problems.push_back("job " + std::to_string(get_int(j, "job_id")) + " '" +
+                         strip_html(get_string(j, "title")) + "' failed" +
+                         (cmon_ts(j, "ended").empty() ? "" : " at " + cmon_ts(j, "ended")));
     }
   } else {
     unavailable.push_back("failed jobs: " + cmon::describe(failed_r.error()));
@@ -248,11 +219,12 @@ awaitable<ToolResult> get_cluster_health(ToolContext& ctx, const json& in) {
   out["problems"] = problems;
   out["unavailable"] = unavailable;
 
-  std::string text = c->name + " (id " + std::to_string(c->id) + ", " + c->type + "): " + verdict + " — state " +
-                     c->state + ", " + std::to_string(hosts.size() - offline.size()) + "/" +
+  std::string text = c->name + " (id " + std::to_string(c->id) + ", " + c->type + "): " + verdict +
+                     " — state " + c->state + ", " + std::to_string(hosts.size() - offline.size()) + "/" +
                      std::to_string(hosts.size()) + " nodes online, " + std::to_string(critical.size()) +
-                     " critical / " + std::to_string(warnings) + " warning alarms, " + std::to_string(running.size()) +
-                     " running jobs, " + std::to_string(failed.size()) + " failed jobs in 24h";
+                     " critical / " + std::to_string(warnings) + " warning alarms, " +
+                     std::to_string(running.size()) + " running jobs, " + std::to_string(failed.size()) +
+                     " failed jobs in 24h";
   if (max_lag >= 0) text += ", max replication lag " + human_duration(static_cast<double>(max_lag));
   text += out["maintenance"].get<bool>() ? ", IN MAINTENANCE.\n" : ".\n";
   if (!problems.empty()) {
@@ -260,8 +232,8 @@ awaitable<ToolResult> get_cluster_health(ToolContext& ctx, const json& in) {
     for (const auto& p : problems) text += "- " + p.get<std::string>() + "\n";
   }
   for (const auto& j : running)
-    text += "Running: job " + std::to_string(j["job_id"].get<int64_t>()) + " " + j["title"].get<std::string>() + " (" +
-            fixed(j["progress_percent"].get<double>(), 0) + "%)\n";
+    text += "Running: job " + std::to_string(j["job_id"].get<int64_t>()) + " " +
+            j["title"].get<std::string>() + " (" + fixed(j["progress_percent"].get<double>(), 0) + "%)\n";
   if (!replication.empty() && detail_of(args) == Detail::full) {
     text += "Replication:\n";
     for (const auto& r : replication) text += "- " + r.dump() + "\n";
@@ -296,11 +268,13 @@ awaitable<ToolResult> list_supported_cluster_types(ToolContext& ctx, const json&
       for (const auto& ver : get_list(v, "versions")) versions.push_back(get_string(json{{"v", ver}}, "v"));
       vendors.push_back(json{{"name", get_string(v, "name")}, {"versions", versions}});
     }
-    types.push_back(json{{"type", name}, {"long_name", get_string(p, "long_name", name)}, {"vendors", vendors}});
+    types.push_back(
+        json{{"type", name}, {"long_name", get_string(p, "long_name", name)}, {"vendors", vendors}});
     text += "- " + name + " (" + get_string(p, "long_name", name) + "):";
     for (const auto& v : vendors) {
       text += " " + v["name"].get<std::string>() + " [";
-      for (size_t i = 0; i < v["versions"].size(); ++i) text += (i ? ", " : "") + v["versions"][i].get<std::string>();
+      for (size_t i = 0; i < v["versions"].size(); ++i)
+        text += (i ? ", " : "") + v["versions"][i].get<std::string>();
       text += "]";
     }
     text += "\n";
@@ -308,7 +282,8 @@ awaitable<ToolResult> list_supported_cluster_types(ToolContext& ctx, const json&
   if (!want.empty() && types.empty()) {
     std::string known;
     for (const auto& n : names) known += (known.empty() ? "" : ", ") + get_string(json{{"v", n}}, "v");
-    co_return ToolResult::error("cluster type '" + want + "' is not supported by this controller; supported: " + known);
+    co_return ToolResult::error("cluster type '" + want +
+                                "' is not supported by this controller; supported: " + known);
   }
   json out{{"cluster_types", types}, {"total", types.size()}};
   text = std::to_string(types.size()) + " deployable cluster type(s) (type: vendor [versions]):\n" + text;
@@ -350,14 +325,16 @@ awaitable<ToolResult> check_hosts(ToolContext& ctx, const json& in) {
     json host = h.contains("host") && h["host"].is_object() ? h["host"] : h;
     std::string name = get_string(host, "hostname", get_string(h, "hostname"));
     std::string code = get_string(h, "error_code", get_string(h, "status"));
-    std::string message = strip_html(get_string(h, "message", get_string(h, "error_string", get_string(h, "description"))));
+    std::string message =
+        strip_html(get_string(h, "message", get_string(h, "error_string", get_string(h, "description"))));
     bool ok = iequals(code, "HostIsOk") || (code.empty() && message.empty()) || iequals(code, "ok");
     results.push_back(json{{"hostname", name}, {"ok", ok}, {"code", code}, {"message", message}});
     text += "- " + name + ": " + (ok ? "OK" : "PROBLEM") + (code.empty() ? "" : " (" + code + ")") +
             (message.empty() ? "" : " — " + message) + "\n";
   }
   json messages = json::array();
-  for (const auto& m : get_list(*r, "messages")) messages.push_back(strip_html(get_string(json{{"v", m}}, "v")));
+  for (const auto& m : get_list(*r, "messages"))
+    messages.push_back(strip_html(get_string(json{{"v", m}}, "v")));
   if (results.empty()) {
     text = "The controller accepted the check but returned no per-host results.\n";
     for (const auto& m : messages) text += "- " + m.get<std::string>() + "\n";
@@ -374,36 +351,41 @@ void register_clusters_tools(Registry& registry) {
   registry.add(ToolDefinition{
       .name = "list_clusters",
       .title = "List clusters",
-      .description =
-          "Lists every database cluster the ClusterControl controller manages, one line each: id, name, type, "
-          "vendor/version, state, nodes online, alarm counts, tags. Use it first to find cluster ids and names, or "
-          "to answer \"what do we run?\". Filters: state (e.g. DEGRADED), cluster_type (e.g. galera, postgresql), "
-          "tag. Read-only: changes nothing.\nExample: {\"state\": \"FAILURE\"}",
+      .description = "Lists every database cluster the ClusterControl controller manages, one line each: id, "
+                     "name, type, "
+                     "vendor/version, state, nodes online, alarm counts, tags. Use it first to find cluster "
+                     "ids and names, or "
+                     "to answer \"what do we run?\". Filters: state (e.g. DEGRADED), cluster_type (e.g. "
+                     "galera, postgresql), "
+                     "tag. Read-only: changes nothing.\nExample: {\"state\": \"FAILURE\"}",
       .group = "clusters",
       .tool_class = ToolClass::read,
-      .input_schema = Schema()
-                          .prop("state", s_enum("Only clusters in this state.",
-                                                {"STARTED", "DEGRADED", "FAILURE", "STOPPED", "NOT_STARTED",
-                                                 "STARTING", "SHUTTING_DOWN", "RECOVERING", "UNKNOWN"}))
-                          .prop("cluster_type", s_string("Only clusters whose type contains this text or whose vendor "
-                                                         "is this (galera, replication, postgresql, mongodb, redis, "
-                                                         "mssql, percona, mariadb, ...)."))
-                          .prop("tag", s_string("Only clusters with this tag."))
-                          .paging(50, 500)
-                          .detail()
-                          .format()
-                          .build(),
+      .input_schema =
+          Schema()
+              .prop("state", s_enum("Only clusters in this state.",
+                                    {"STARTED", "DEGRADED", "FAILURE", "STOPPED", "NOT_STARTED", "STARTING",
+                                     "SHUTTING_DOWN", "RECOVERING", "UNKNOWN"}))
+              .prop("cluster_type", s_string("Only clusters whose type contains this text or whose vendor "
+                                             "is this (galera, replication, postgresql, mongodb, redis, "
+                                             "mssql, percona, mariadb, ...)."))
+              .prop("tag", s_string("Only clusters with this tag."))
+              .paging(50, 500)
+              .detail()
+              .format()
+              .build(),
       .output_schema = o_page("clusters", cluster_summary_schema()),
       .handler = list_clusters,
   });
   registry.add(ToolDefinition{
       .name = "get_cluster",
       .title = "Get cluster",
-      .description =
-          "One cluster in detail: state and status text, vendor/version, auto-recovery switches, maintenance, every "
-          "node with role, status, version and uptime, and job counts by state. Use it when a question is about one "
-          "cluster's make-up or settings; for \"is it healthy?\" prefer get_cluster_health. Read-only: changes "
-          "nothing.\nExample: {\"cluster_name\": \"prod-galera\"}",
+      .description = "One cluster in detail: state and status text, vendor/version, auto-recovery switches, "
+                     "maintenance, every "
+                     "node with role, status, version and uptime, and job counts by state. Use it when a "
+                     "question is about one "
+                     "cluster's make-up or settings; for \"is it healthy?\" prefer get_cluster_health. "
+                     "Read-only: changes "
+                     "nothing.\nExample: {\"cluster_name\": \"prod-galera\"}",
       .group = "clusters",
       .tool_class = ToolClass::read,
       .input_schema = Schema().cluster().detail().format().build(),
@@ -418,12 +400,14 @@ void register_clusters_tools(Registry& registry) {
   registry.add(ToolDefinition{
       .name = "get_cluster_health",
       .title = "Cluster health summary",
-      .description =
-          "A DBA's health check of one cluster in a single call: verdict (healthy / degraded / critical), cluster "
-          "state, offline or failed nodes, critical alarms, running jobs, jobs failed in the last 24 h, replication "
-          "lag and thread/Galera state, maintenance. Start here for \"what's wrong with cluster X?\". Asks CMON "
-          "for cluster info, alarms and jobs concurrently. Read-only: changes nothing.\nExample: "
-          "{\"cluster_name\": \"prod-galera\"}",
+      .description = "A DBA's health check of one cluster in a single call: verdict (healthy / degraded / "
+                     "critical), cluster "
+                     "state, offline or failed nodes, critical alarms, running jobs, jobs failed in the last "
+                     "24 h, replication "
+                     "lag and thread/Galera state, maintenance. Start here for \"what's wrong with cluster "
+                     "X?\". Asks CMON "
+                     "for cluster info, alarms and jobs concurrently. Read-only: changes nothing.\nExample: "
+                     "{\"cluster_name\": \"prod-galera\"}",
       .group = "clusters",
       .tool_class = ToolClass::read,
       .input_schema = Schema().cluster().detail().format().build(),
@@ -443,52 +427,62 @@ void register_clusters_tools(Registry& registry) {
                               {"maintenance", o_bool()},
                               {"problems", o_arr(o_str())},
                               {"unavailable", o_arr(o_str())}},
-                             {"cluster_id", "state", "verdict", "offline_nodes", "critical_alarms", "running_jobs",
-                              "failed_jobs_24h", "problems"}),
+                             {"cluster_id", "state", "verdict", "offline_nodes", "critical_alarms",
+                              "running_jobs", "failed_jobs_24h", "problems"}),
       .handler = get_cluster_health,
   });
   registry.add(ToolDefinition{
       .name = "list_supported_cluster_types",
       .title = "Supported cluster types",
-      .description =
-          "What this controller can deploy or import: cluster types with their vendors and versions. Use it before "
-          "create_cluster/import_cluster to pick valid type/vendor/version values. Read-only: changes nothing.\n"
-          "Example: {\"cluster_type\": \"galera\"}",
+      .description = "What this controller can deploy or import: cluster types with their vendors and "
+                     "versions. Use it before "
+                     "create_cluster/import_cluster to pick valid type/vendor/version values. Read-only: "
+                     "changes nothing.\n"
+                     "Example: {\"cluster_type\": \"galera\"}",
       .group = "clusters",
       .tool_class = ToolClass::read,
       .input_schema =
-          Schema().prop("cluster_type", s_string("Only this type (e.g. galera, postgresql, mongodb).")).format().build(),
-      .output_schema = o_obj({{"cluster_types", o_arr(o_obj({{"type", o_str()},
-                                                             {"long_name", o_str()},
-                                                             {"vendors", o_arr(o_obj({{"name", o_str()},
-                                                                                      {"versions", o_arr(o_str())}}))}},
-                                                            {"type", "vendors"}))},
-                              {"total", o_int()}},
-                             {"cluster_types"}),
+          Schema()
+              .prop("cluster_type", s_string("Only this type (e.g. galera, postgresql, mongodb)."))
+              .format()
+              .build(),
+      .output_schema =
+          o_obj({{"cluster_types",
+                  o_arr(o_obj({{"type", o_str()},
+                               {"long_name", o_str()},
+                               {"vendors", o_arr(o_obj({{"name", o_str()}, {"versions", o_arr(o_str())}}))}},
+                              {"type", "vendors"}))},
+                 {"total", o_int()}},
+                {"cluster_types"}),
       .handler = list_supported_cluster_types,
   });
   registry.add(ToolDefinition{
       .name = "check_hosts",
       .title = "Pre-flight host check",
       .description =
-          "Asks the controller to check hosts before a deployment or node addition: SSH and sudo reachability and "
-          "whether a host is already registered in ClusterControl. Returns one verdict per host. Read-only: changes "
+          "Asks the controller to check hosts before a deployment or node addition: SSH and sudo "
+          "reachability and "
+          "whether a host is already registered in ClusterControl. Returns one verdict per host. Read-only: "
+          "changes "
           "nothing (no job is started).\nExample: {\"hosts\": [\"10.0.0.21\", \"10.0.0.22:3306\"]}",
       .group = "clusters",
       .tool_class = ToolClass::read,
       .input_schema =
           Schema()
-              .prop("hosts", s_array(s_string("\"host\" or \"host:port\"", std::nullopt, 300), "Hosts to check.", 32),
+              .prop("hosts",
+                    s_array(s_string("\"host\" or \"host:port\"", std::nullopt, 300), "Hosts to check.", 32),
                     true)
               .prop("check_ssh_sudo", s_boolean("Check SSH login and sudo (default true)."))
               .prop("check_if_already_registered", s_boolean("Report hosts already managed (default true)."))
-              .prop("ssh_user", s_string("SSH user to check with (default: the controller's configured user)."))
+              .prop("ssh_user",
+                    s_string("SSH user to check with (default: the controller's configured user)."))
               .format()
               .build(),
-      .output_schema = o_obj({{"hosts", o_arr(o_obj({{"hostname", o_str()}, {"ok", o_bool()}, {"message", o_str()}},
-                                                    {"hostname", "ok"}))},
-                              {"messages", o_arr(o_str())}},
-                             {"hosts"}),
+      .output_schema =
+          o_obj({{"hosts", o_arr(o_obj({{"hostname", o_str()}, {"ok", o_bool()}, {"message", o_str()}},
+                                       {"hostname", "ok"}))},
+                 {"messages", o_arr(o_str())}},
+                {"hosts"}),
       .handler = check_hosts,
   });
 }

@@ -32,7 +32,10 @@ json s_number(std::string description, std::optional<double> min, std::optional<
 }
 
 json s_string(std::string description, std::optional<std::string> pattern, size_t max_length) {
-  json s{{"type", "string"}, {"description", std::move(description)}, {"minLength", 1}, {"maxLength", max_length}};
+  json s{{"type", "string"},
+         {"description", std::move(description)},
+         {"minLength", 1},
+         {"maxLength", max_length}};
   if (pattern) s["pattern"] = *pattern;
   return s;
 }
@@ -46,7 +49,9 @@ json s_boolean(std::string description) {
 }
 
 json s_array(json items, std::string description, size_t max_items) {
-  return json{{"type", "array"}, {"description", std::move(description)}, {"items", std::move(items)},
+  return json{{"type", "array"},
+              {"description", std::move(description)},
+              {"items", std::move(items)},
               {"maxItems", max_items}};
 }
 
@@ -57,22 +62,25 @@ Schema& Schema::prop(std::string name, json schema, bool required) {
 }
 
 Schema& Schema::cluster(std::string what) {
-  prop("cluster_id", s_integer("Numeric id of " + what + " (see list_clusters). Give cluster_id or cluster_name.", 0));
+  prop("cluster_id",
+       s_integer("Numeric id of " + what + " (see list_clusters). Give cluster_id or cluster_name.", 0));
   prop("cluster_name", s_string("Name of " + what + ", case-insensitive; alternative to cluster_id."));
   return *this;
 }
 
 Schema& Schema::node(bool required, std::string what) {
-  return prop("node",
-              s_string(what + ": \"host\" or \"host:port\" as listed by list_nodes; the port defaults from the "
-                       "cluster's node list.",
-                       std::nullopt, 300),
-              required);
+  return prop(
+      "node",
+      s_string(what + ": \"host\" or \"host:port\" as listed by list_nodes; the port defaults from the "
+                      "cluster's node list.",
+               std::nullopt, 300),
+      required);
 }
 
 Schema& Schema::paging(int64_t default_limit, int64_t max_limit) {
-  prop("limit", s_integer("Maximum number of items to return (default " + std::to_string(default_limit) + ").", 1,
-                          max_limit));
+  prop("limit",
+       s_integer("Maximum number of items to return (default " + std::to_string(default_limit) + ").", 1,
+                 max_limit));
   prop("offset", s_integer("Items to skip, for paging: pass the next_offset of the previous result.", 0));
   return *this;
 }
@@ -87,13 +95,15 @@ Schema& Schema::time_window(std::string default_since) {
 }
 
 Schema& Schema::detail() {
-  return prop("detail", s_enum("\"concise\" (default): the fields a DBA looks at first. \"full\": every field.",
-                               {"concise", "full"}));
+  return prop("detail",
+              s_enum("\"concise\" (default): the fields a DBA looks at first. \"full\": every field.",
+                     {"concise", "full"}));
 }
 
 Schema& Schema::format() {
-  return prop("format", s_enum("\"text\" (default): readable summary. \"json\": the structured result as JSON text.",
-                               {"text", "json"}));
+  return prop("format",
+              s_enum("\"text\" (default): readable summary. \"json\": the structured result as JSON text.",
+                     {"text", "json"}));
 }
 
 json Schema::build() const {
@@ -107,20 +117,28 @@ json o_obj(json properties, std::vector<std::string> required) {
   if (!required.empty()) s["required"] = std::move(required);
   return s;
 }
-json o_int() { return json{{"type", "integer"}}; }
-json o_num() { return json{{"type", "number"}}; }
-json o_str() { return json{{"type", "string"}}; }
-json o_bool() { return json{{"type", "boolean"}}; }
-json o_opt_int() { return json{{"type", json::array({"integer", "null"})}}; }
-json o_arr(json items) { return json{{"type", "array"}, {"items", std::move(items)}}; }
+json o_int() {
+  return json{{"type", "integer"}};
+}
+json o_num() {
+  return json{{"type", "number"}};
+}
+json o_str() {
+  return json{{"type", "string"}};
+}
+json o_bool() {
+  return json{{"type", "boolean"}};
+}
+json o_opt_int() {
+  return json{{"type", json::array({"integer", "null"})}};
+}
+json o_arr(json items) {
+  return json{{"type", "array"}, {"items", std::move(items)}};
+}
 
 json o_page(const std::string& key, json item) {
-  json props{{key, o_arr(std::move(item))},
-             {"total", o_int()},
-             {"offset", o_int()},
-             {"returned", o_int()},
-             {"next_offset", o_opt_int()},
-             {"truncated", o_bool()}};
+  json props{{key, o_arr(std::move(item))}, {"total", o_int()},           {"offset", o_int()},
+             {"returned", o_int()},         {"next_offset", o_opt_int()}, {"truncated", o_bool()}};
   return o_obj(std::move(props), {key, "total", "returned", "next_offset"});
 }
 
@@ -168,7 +186,8 @@ Expected<SysTime, std::string> parse_iso(std::string_view s) {
   if (pos == s.size()) return t;
   if (s[pos] != 'T' && s[pos] != 't' && s[pos] != ' ') return bad();
   ++pos;
-  if (!read_digits(s, pos, 2, h) || pos >= s.size() || s[pos++] != ':' || !read_digits(s, pos, 2, mi)) return bad();
+  if (!read_digits(s, pos, 2, h) || pos >= s.size() || s[pos++] != ':' || !read_digits(s, pos, 2, mi))
+    return bad();
   if (pos < s.size() && s[pos] == ':') {
     ++pos;
     if (!read_digits(s, pos, 2, sec)) return bad();
@@ -202,8 +221,9 @@ Expected<SysTime, std::string> parse_iso(std::string_view s) {
 
 Expected<std::chrono::seconds, std::string> parse_span(std::string_view text) {
   std::string s = lower(text);
-  s.erase(std::remove_if(s.begin(), s.end(), [](char c) { return std::isspace(static_cast<unsigned char>(c)); }),
-          s.end());
+  s.erase(
+      std::remove_if(s.begin(), s.end(), [](char c) { return std::isspace(static_cast<unsigned char>(c)); }),
+      s.end());
   if (s.size() > 3 && s.substr(s.size() - 3) == "ago") s.resize(s.size() - 3);  // "1h ago"
   int64_t n = 0;
   auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), n);
@@ -211,13 +231,20 @@ Expected<std::chrono::seconds, std::string> parse_span(std::string_view text) {
   if (ec != std::errc() || p == s.data() || n < 0)
     return unexpected("cannot read duration '" + std::string(text) + "': use e.g. 90s, 15m, 1h, 7d, 2w");
   int64_t mult = 0;
-  if (unit == "s" || unit == "sec" || unit == "secs" || unit == "seconds" || unit == "second") mult = 1;
-  else if (unit == "m" || unit == "min" || unit == "mins" || unit == "minutes" || unit == "minute") mult = 60;
-  else if (unit == "h" || unit == "hr" || unit == "hrs" || unit == "hours" || unit == "hour") mult = 3600;
-  else if (unit == "d" || unit == "day" || unit == "days") mult = 86400;
-  else if (unit == "w" || unit == "week" || unit == "weeks") mult = 7 * 86400;
-  else return unexpected("cannot read duration '" + std::string(text) + "': use e.g. 90s, 15m, 1h, 7d, 2w");
-  if (n > 3650LL * 86400 / mult) return unexpected("duration '" + std::string(text) + "' is longer than 10 years");
+  if (unit == "s" || unit == "sec" || unit == "secs" || unit == "seconds" || unit == "second")
+    mult = 1;
+  else if (unit == "m" || unit == "min" || unit == "mins" || unit == "minutes" || unit == "minute")
+    mult = 60;
+  else if (unit == "h" || unit == "hr" || unit == "hrs" || unit == "hours" || unit == "hour")
+    mult = 3600;
+  else if (unit == "d" || unit == "day" || unit == "days")
+    mult = 86400;
+  else if (unit == "w" || unit == "week" || unit == "weeks")
+    mult = 7 * 86400;
+  else
+    return unexpected("cannot read duration '" + std::string(text) + "': use e.g. 90s, 15m, 1h, 7d, 2w");
+  if (n > 3650LL * 86400 / mult)
+    return unexpected("duration '" + std::string(text) + "' is longer than 10 years");
   return std::chrono::seconds(n * mult);
 }
 
@@ -225,13 +252,15 @@ Expected<SysTime, std::string> parse_time(std::string_view text, SysTime now) {
   std::string s(text);
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.pop_back();
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.erase(s.begin());
-  if (s.empty()) return unexpected(std::string("empty time"));
+  if (s.empty())
+    return unexpected(std::string("cannot read an empty time: use ISO 8601 UTC or relative like 15m"));
   if (iequals(s, "now")) return now;
   // "2025-..." is a date; "15m" or "1h ago" a span back from now.
   if (s.size() >= 10 && s[4] == '-') return parse_iso(s);
   auto span = parse_span(s);
-  if (!span) return unexpected(std::string("cannot read time '") + s +
-                               "': use ISO 8601 UTC like 2025-03-01T10:00:00Z, or relative like 15m, 1h, 7d");
+  if (!span)
+    return unexpected(std::string("cannot read time '") + s +
+                      "': use ISO 8601 UTC like 2025-03-01T10:00:00Z, or relative like 15m, 1h, 7d");
   return now - *span;
 }
 
@@ -271,11 +300,14 @@ std::string cmon_ts(const json& obj, std::string_view key) {
   return t ? iso_utc(*t) : "";
 }
 
-Expected<TimeWindow, std::string> time_window_of(const json& args, std::string_view default_since, SysTime now) {
+Expected<TimeWindow, std::string> time_window_of(const json& args, std::string_view default_since,
+                                                 SysTime now) {
   TimeWindow w;
-  auto since = parse_time(args.contains("since") ? args["since"].get<std::string>() : std::string(default_since), now);
+  auto since =
+      parse_time(args.contains("since") ? args["since"].get<std::string>() : std::string(default_since), now);
   if (!since) return unexpected("since: " + since.error());
-  auto until = parse_time(args.contains("until") ? args["until"].get<std::string>() : std::string("now"), now);
+  auto until =
+      parse_time(args.contains("until") ? args["until"].get<std::string>() : std::string("now"), now);
   if (!until) return unexpected("until: " + until.error());
   if (*since > *until)
     return unexpected("since (" + iso_utc(*since) + ") is after until (" + iso_utc(*until) + ")");
@@ -315,7 +347,9 @@ std::string human_duration(double seconds) {
   return std::to_string(s / 86400) + "d " + std::to_string(s % 86400 / 3600) + "h";
 }
 
-std::string human_percent(double fraction) { return fixed(fraction * 100, 1) + "%"; }
+std::string human_percent(double fraction) {
+  return fixed(fraction * 100, 1) + "%";
+}
 
 // ---------------------------------------------------------------------------------------------------
 // Common arguments
@@ -324,7 +358,9 @@ Detail detail_of(const json& args) {
   return args.value("detail", std::string("concise")) == "full" ? Detail::full : Detail::concise;
 }
 
-bool json_format(const json& args) { return args.value("format", std::string("text")) == "json"; }
+bool json_format(const json& args) {
+  return args.value("format", std::string("text")) == "json";
+}
 
 Paging paging_of(const json& args, int64_t default_limit) {
   Paging p;
@@ -336,7 +372,10 @@ Paging paging_of(const json& args, int64_t default_limit) {
 json page_info(int64_t total, const Paging& page, size_t returned) {
   int64_t end = page.offset + static_cast<int64_t>(returned);
   json next = end < total && returned > 0 ? json(end) : json(nullptr);
-  return json{{"total", total}, {"offset", page.offset}, {"returned", returned}, {"next_offset", next},
+  return json{{"total", total},
+              {"offset", page.offset},
+              {"returned", returned},
+              {"next_offset", next},
               {"truncated", false}};
 }
 
@@ -361,7 +400,8 @@ std::string cap_text(std::string text, size_t cap, std::string_view how_to_get_m
   while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
   size_t dropped = text.size() - cut;
   text.resize(cut);
-  text += "\n[output cut at " + std::to_string(cap / 1024) + " KB, " + std::to_string(dropped) + " bytes left out";
+  text += "\n[output cut at " + std::to_string(cap / 1024) + " KB, " + std::to_string(dropped) +
+          " bytes left out";
   if (!how_to_get_more.empty()) text += "; " + std::string(how_to_get_more);
   text += "]";
   return text;
@@ -378,8 +418,9 @@ ToolResult respond(const json& args, std::string text, json structured, const st
       structured["returned"] = items.size();
       structured["next_offset"] = offset + static_cast<int64_t>(items.size());
       text += "\n[structured result cut to " + std::to_string(items.size()) + " items to stay under " +
-              std::to_string(kStructuredCap / 1024) + " KB; use offset=" +
-              std::to_string(offset + static_cast<int64_t>(items.size())) + " or a smaller limit]";
+              std::to_string(kStructuredCap / 1024) +
+              " KB; use offset=" + std::to_string(offset + static_cast<int64_t>(items.size())) +
+              " or a smaller limit]";
     }
   }
   std::string hint;
@@ -398,8 +439,8 @@ ToolResult cmon_failure(const cmon::Error& e, std::string_view doing) {
   return ToolResult::error(std::move(text));
 }
 
-awaitable<Expected<json, ToolResult>> call(ToolContext& ctx, std::string_view path, std::string_view operation,
-                                           json fields, std::string_view doing) {
+awaitable<Expected<json, ToolResult>> call(ToolContext& ctx, std::string_view path,
+                                           std::string_view operation, json fields, std::string_view doing) {
   std::string doing_copy(doing);
   auto r = co_await ctx.cmon.call(path, operation, std::move(fields));
   if (!r) co_return unexpected(cmon_failure(r.error(), doing_copy));
@@ -428,15 +469,24 @@ Family family_of(std::string_view cluster_type, std::string_view vendor) {
 
 const char* family_name(Family f) {
   switch (f) {
-    case Family::mysql: return "MySQL";
-    case Family::galera: return "Galera";
-    case Family::postgres: return "PostgreSQL";
-    case Family::mongo: return "MongoDB";
-    case Family::mssql: return "SQL Server";
-    case Family::redis: return "Redis";
-    case Family::elastic: return "Elasticsearch";
-    case Family::clickhouse: return "ClickHouse";
-    case Family::other: break;
+    case Family::mysql:
+      return "MySQL";
+    case Family::galera:
+      return "Galera";
+    case Family::postgres:
+      return "PostgreSQL";
+    case Family::mongo:
+      return "MongoDB";
+    case Family::mssql:
+      return "SQL Server";
+    case Family::redis:
+      return "Redis";
+    case Family::elastic:
+      return "Elasticsearch";
+    case Family::clickhouse:
+      return "ClickHouse";
+    case Family::other:
+      break;
   }
   return "this cluster type";
 }
@@ -508,7 +558,8 @@ Expected<json, std::string> match_cluster_name(const json& clusters, std::string
   for (const auto& c : clusters) {
     std::string have = lower(get_string(c, "cluster_name"));
     size_t limit = std::max<size_t>(2, want.size() / 3);
-    bool similar = edit_distance(want, have) <= limit || (!want.empty() && have.find(want) != std::string::npos) ||
+    bool similar = edit_distance(want, have) <= limit ||
+                   (!want.empty() && have.find(want) != std::string::npos) ||
                    (!have.empty() && want.find(have) != std::string::npos);
     // Names sharing their first dash-separated word ("prod-db" / "prod-galera") are worth showing too.
     auto head = [](const std::string& s) { return s.substr(0, s.find_first_of("-_. ")); };
@@ -520,7 +571,8 @@ Expected<json, std::string> match_cluster_name(const json& clusters, std::string
 }
 
 awaitable<Expected<std::optional<Cluster>, ToolResult>> resolve_optional_cluster(ToolContext& ctx,
-                                                                                 const json& args, json extra) {
+                                                                                 const json& args,
+                                                                                 json extra) {
   using Out = Expected<std::optional<Cluster>, ToolResult>;
   bool by_id = args.contains("cluster_id");
   bool by_name = args.contains("cluster_name");
@@ -536,8 +588,8 @@ awaitable<Expected<std::optional<Cluster>, ToolResult>> resolve_optional_cluster
     if (!m) co_return unexpected(ToolResult::error(m.error()));
     int64_t named_id = get_int(*m, "cluster_id");
     if (by_id && named_id != id)
-      co_return unexpected(ToolResult::error("cluster_id " + std::to_string(id) + " and cluster_name '" + name +
-                                             "' (id " + std::to_string(named_id) +
+      co_return unexpected(ToolResult::error("cluster_id " + std::to_string(id) + " and cluster_name '" +
+                                             name + "' (id " + std::to_string(named_id) +
                                              ") name different clusters; give only one of them"));
     id = named_id;
   }
@@ -585,7 +637,9 @@ std::string host_label(const json& host) {
   return port >= 0 ? name + ":" + std::to_string(port) : name;
 }
 
-bool host_online(const json& host) { return iequals(get_string(host, "hoststatus"), "CmonHostOnline"); }
+bool host_online(const json& host) {
+  return iequals(get_string(host, "hoststatus"), "CmonHostOnline");
+}
 
 Expected<json, std::string> find_node(const Cluster& cluster, std::string_view selector) {
   std::string host(selector);
@@ -609,7 +663,8 @@ Expected<json, std::string> find_node(const Cluster& cluster, std::string_view s
   std::vector<json> matches;
   for (const auto& h : all) {
     bool name_ok = iequals(get_string(h, "hostname"), host) || iequals(get_string(h, "ip"), host) ||
-                   iequals(get_string(h, "hostname_internal"), host) || iequals(get_string(h, "hostname_data"), host);
+                   iequals(get_string(h, "hostname_internal"), host) ||
+                   iequals(get_string(h, "hostname_data"), host);
     if (name_ok && (!port || get_int(h, "port", -1) == *port)) matches.push_back(h);
   }
   // Without a port, a database node wins over the controller or helpers on the same host.
@@ -623,7 +678,8 @@ Expected<json, std::string> find_node(const Cluster& cluster, std::string_view s
     std::string s;
     for (const auto& h : all) {
       if (!s.empty()) s += ", ";
-      s += host_label(h) + " (" + get_string(h, "nodetype", "?") + ", " + get_string(h, "hoststatus", "?") + ")";
+      s += host_label(h) + " (" + get_string(h, "nodetype", "?") + ", " + get_string(h, "hoststatus", "?") +
+           ")";
     }
     return s.empty() ? std::string("none") : s;
   };
@@ -681,7 +737,8 @@ std::string node_line(const json& n) {
   if (!n["version"].get<std::string>().empty()) s += ", v" + n["version"].get<std::string>();
   if (n["readonly"].get<bool>()) s += ", read-only";
   if (n["maintenance"].get<bool>()) s += ", IN MAINTENANCE";
-  if (n["uptime_s"].get<int64_t>() > 0) s += ", up " + human_duration(static_cast<double>(n["uptime_s"].get<int64_t>()));
+  if (n["uptime_s"].get<int64_t>() > 0)
+    s += ", up " + human_duration(static_cast<double>(n["uptime_s"].get<int64_t>()));
   if (!n["message"].get<std::string>().empty()) s += " — " + n["message"].get<std::string>();
   return s;
 }
@@ -732,18 +789,67 @@ json cluster_summary_schema() {
 }
 
 std::string cluster_line(const json& c) {
-  std::string s = c["cluster_name"].get<std::string>() + " (id " + std::to_string(c["cluster_id"].get<int64_t>()) +
-                  ") " + c["cluster_type"].get<std::string>() + " " + c["vendor"].get<std::string>() + " " +
-                  c["version"].get<std::string>() + " — " + c["state"].get<std::string>() + "; " +
-                  std::to_string(c["nodes_online"].get<int64_t>()) + "/" + std::to_string(c["nodes"].get<int64_t>()) +
-                  " nodes online; alarms " + std::to_string(c["alarms_critical"].get<int64_t>()) + " critical, " +
-                  std::to_string(c["alarms_warning"].get<int64_t>()) + " warning";
+  std::string s =
+      c["cluster_name"].get<std::string>() + " (id " + std::to_string(c["cluster_id"].get<int64_t>()) + ") " +
+      c["cluster_type"].get<std::string>() + " " + c["vendor"].get<std::string>() + " " +
+      c["version"].get<std::string>() + " — " + c["state"].get<std::string>() + "; " +
+      std::to_string(c["nodes_online"].get<int64_t>()) + "/" + std::to_string(c["nodes"].get<int64_t>()) +
+      " nodes online; alarms " + std::to_string(c["alarms_critical"].get<int64_t>()) + " critical, " +
+      std::to_string(c["alarms_warning"].get<int64_t>()) + " warning";
   if (c["maintenance"].get<bool>()) s += "; IN MAINTENANCE";
   if (!c["tags"].empty()) {
     s += "; tags:";
     for (const auto& t : c["tags"]) s += " " + t.get<std::string>();
   }
   return s;
+}
+
+// Replication state of one host in the cluster's own terms, or null when the host does not replicate.
+json replication_of(const json& host, Family family) {
+  json r{{"node", host_label(host)}, {"role", get_string(host, "member_role", get_string(host, "role"))}};
+  bool any = false;
+  if (host.contains("replication_slave") && host["replication_slave"].is_object()) {
+    const json& s = host["replication_slave"];
+    r["source"] =
+        get_string(s, "master_host") + (s.contains("master_port") ? ":" + get_string(s, "master_port") : "");
+    r["lag_s"] = get_int(s, "seconds_behind_master", -1);
+    r["io_running"] = get_string(s, "slave_io_running");
+    r["sql_running"] = get_string(s, "slave_sql_running");
+    if (!get_string(s, "last_io_error").empty()) r["error"] = strip_html(get_string(s, "last_io_error"));
+    if (!get_string(s, "last_sql_error").empty()) r["error"] = strip_html(get_string(s, "last_sql_error"));
+    any = !r["source"].get<std::string>().empty() || r["lag_s"].get<int64_t>() >= 0;
+  }
+  if (host.contains("galera") && host["galera"].is_object()) {
+    const json& g = host["galera"];
+    r["state"] = get_string(g, "localstatusstr");
+    r["galera_status"] = get_string(g, "galerastatus");
+    r["cluster_size"] = get_int(g, "clustersize");
+    any = true;
+  }
+  if (host.contains("replication_state")) {
+    const json& p = host["replication_state"];
+    if (p.is_object()) {
+      r["state"] = get_string(p, "state", get_string(p, "status"));
+      if (p.contains("replay_lag") || p.contains("lag"))
+        r["lag_s"] = get_int(p, "replay_lag", get_int(p, "lag"));
+    } else {
+      r["state"] = get_string(json{{"v", p}}, "v");
+    }
+    any = true;
+  }
+  if (host.contains("replica") && host["replica"].is_object()) {
+    r["state"] = get_string(host["replica"], "synchronization_health",
+                            get_string(host["replica"], "synchronization_state"));
+    any = true;
+  }
+  if (family == Family::mongo || family == Family::redis) {
+    if (host.contains("replication_lag") || host.contains("lag")) {
+      r["lag_s"] = get_int(host, "replication_lag", get_int(host, "lag"));
+      any = true;
+    }
+    if (!get_string(host, "member_role").empty() || !get_string(host, "role").empty()) any = true;
+  }
+  return any ? r : json();
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -798,7 +904,8 @@ std::string render_job_messages(const json& messages) {
   return s;
 }
 
-awaitable<Expected<JobWait, ToolResult>> wait_job(ToolContext& ctx, int64_t job_id, std::chrono::seconds timeout,
+awaitable<Expected<JobWait, ToolResult>> wait_job(ToolContext& ctx, int64_t job_id,
+                                                  std::chrono::seconds timeout,
                                                   std::chrono::milliseconds poll) {
   using namespace std::chrono;
   auto executor = co_await asio::this_coro::executor;

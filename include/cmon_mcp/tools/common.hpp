@@ -57,7 +57,8 @@ json o_arr(json items);
 json o_page(const std::string& key, json item);
 
 // ---------------------------------------------------------------------------------------------------
-// Tolerant reading of CMON replies (cmon-rpc-v2.md §17) lives in cmon/normalize.hpp; tools use it unqualified.
+// Tolerant reading of CMON replies (cmon-rpc-v2.md §17) lives in cmon/normalize.hpp; tools use it
+// unqualified.
 
 using cmon::get_bool;
 using cmon::get_double;
@@ -98,7 +99,7 @@ Expected<TimeWindow, std::string> time_window_of(const json& args, std::string_v
 // ---------------------------------------------------------------------------------------------------
 // Humanising.
 
-std::string human_bytes(double bytes);      // "1.2 GiB"
+std::string human_bytes(double bytes);       // "1.2 GiB"
 std::string human_duration(double seconds);  // "4m 43s", "2d 3h"
 std::string human_percent(double fraction);  // 0.4213 -> "42.1%"
 std::string fixed(double v, int decimals);
@@ -141,8 +142,8 @@ ToolResult respond(const json& args, std::string text, json structured, const st
 ToolResult cmon_failure(const cmon::Error& e, std::string_view doing);
 
 // One CMON call with its failure already turned into a ToolResult.
-awaitable<Expected<json, ToolResult>> call(ToolContext& ctx, std::string_view path, std::string_view operation,
-                                           json fields, std::string_view doing);
+awaitable<Expected<json, ToolResult>> call(ToolContext& ctx, std::string_view path,
+                                           std::string_view operation, json fields, std::string_view doing);
 
 // ---------------------------------------------------------------------------------------------------
 // Clusters and nodes.
@@ -187,10 +188,14 @@ Expected<json, std::string> find_node(const Cluster& cluster, std::string_view s
 // Normalised summaries shared by the cluster, node and health tools, with their output schemas.
 json node_summary(const json& host);
 json node_summary_schema();
-std::string node_line(const json& summary);  // "10.0.0.11:3306 galera/master Online, v8.0.36 — Up and running."
+std::string node_line(
+    const json& summary);  // "10.0.0.11:3306 galera/master Online, v8.0.36 — Up and running."
 json cluster_summary(const json& info);
 json cluster_summary_schema();
 std::string cluster_line(const json& summary);
+// Replication state of one host in its product's terms ({node, role, source, lag_s, io_running, sql_running,
+// state, galera_status, cluster_size, error} as they apply), or null when the host does not replicate.
+json replication_of(const json& host, Family family);
 
 // ---------------------------------------------------------------------------------------------------
 // Jobs.
@@ -201,9 +206,9 @@ std::string job_command(const json& job);
 double job_duration_s(const json& job, SysTime now);
 
 struct JobWait {
-  json job;              // last getJobInstance job object
-  json messages;         // job log tail, failures and warnings first
-  bool finished = false; // terminal state reached
+  json job;               // last getJobInstance job object
+  json messages;          // job log tail, failures and warnings first
+  bool finished = false;  // terminal state reached
   bool timed_out = false;
   bool cancelled = false;
   double waited_s = 0;
@@ -211,8 +216,9 @@ struct JobWait {
 // Polls getJobInstance until the job ends, `timeout` passes or the request is cancelled, reporting
 // CMON's percentage and latest message through ToolHost::progress. Used by wait_for_job and by W
 // tools that take wait=true.
-awaitable<Expected<JobWait, ToolResult>> wait_job(ToolContext& ctx, int64_t job_id, std::chrono::seconds timeout,
-                                                  std::chrono::milliseconds poll = std::chrono::milliseconds(2000));
+awaitable<Expected<JobWait, ToolResult>> wait_job(
+    ToolContext& ctx, int64_t job_id, std::chrono::seconds timeout,
+    std::chrono::milliseconds poll = std::chrono::milliseconds(2000));
 // The last `tail` job messages, failures first then warnings then the rest, each in time order.
 json job_log_tail(const json& messages, size_t tail);
 // One text line per job message: "2025-03-01T10:05:01Z FAILED  text".

@@ -35,7 +35,8 @@ TEST(TimeParsing, Relative) {
 
 TEST(TimeParsing, RejectsNonsenseWithAHint) {
   SysTime now = at(2025, 3, 1, 12);
-  for (const char* bad : {"yesterday", "2025-13-01", "2025-02-30T10:00Z", "15 parsecs", "", "-5m", "2025-03-01T25:00"}) {
+  for (const char* bad :
+       {"yesterday", "2025-13-01", "2025-02-30T10:00Z", "15 parsecs", "", "-5m", "2025-03-01T25:00"}) {
     auto r = parse_time(bad, now);
     ASSERT_FALSE(r) << bad;
     EXPECT_NE(r.error().find("cannot read"), std::string::npos) << r.error();
@@ -158,14 +159,18 @@ TEST(ClusterSelector, AmbiguousNameAsksForTheId) {
 }
 
 Cluster galera() {
-  json info{{"cluster_id", 3},
-            {"cluster_name", "prod-galera"},
-            {"cluster_type", "GALERA"},
-            {"hosts",
-             {{{"hostname", "10.0.0.11"}, {"port", 3306}, {"nodetype", "galera"}, {"hoststatus", "CmonHostOnline"}},
-              {{"hostname", "10.0.0.12"}, {"port", "3306"}, {"nodetype", "galera"}, {"hoststatus", "CmonHostOffLine"}},
-              {{"hostname", "10.0.0.12"}, {"port", 9600}, {"nodetype", "prometheus"}},
-              {{"hostname", "10.0.0.5"}, {"port", 9500}, {"nodetype", "controller"}}}}};
+  json info{
+      {"cluster_id", 3},
+      {"cluster_name", "prod-galera"},
+      {"cluster_type", "GALERA"},
+      {"hosts",
+       {{{"hostname", "10.0.0.11"}, {"port", 3306}, {"nodetype", "galera"}, {"hoststatus", "CmonHostOnline"}},
+        {{"hostname", "10.0.0.12"},
+         {"port", "3306"},
+         {"nodetype", "galera"},
+         {"hoststatus", "CmonHostOffLine"}},
+        {{"hostname", "10.0.0.12"}, {"port", 9600}, {"nodetype", "prometheus"}},
+        {{"hostname", "10.0.0.5"}, {"port", 9500}, {"nodetype", "controller"}}}}};
   return cluster_from(info);
 }
 
@@ -215,10 +220,13 @@ TEST(Jobs, StatesCommandsAndLogTail) {
   EXPECT_EQ(job_command(json{{"job_spec", "recovery of node 3"}}), "");
   json msgs = json::array();
   for (int i = 1; i <= 30; ++i)
-    msgs.push_back(json{{"message_id", i},
-                        {"created", "2025-03-01T10:00:" + std::string(i < 10 ? "0" : "") + std::to_string(i) + ".000Z"},
-                        {"message_status", i == 2 ? "JOB_FAILED" : i == 29 ? "JOB_WARNING" : "JOB_SUCCESS"},
-                        {"message_text", "step " + std::to_string(i)}});
+    msgs.push_back(
+        json{{"message_id", i},
+             {"created", "2025-03-01T10:00:" + std::string(i < 10 ? "0" : "") + std::to_string(i) + ".000Z"},
+             {"message_status", i == 2    ? "JOB_FAILED"
+                                : i == 29 ? "JOB_WARNING"
+                                          : "JOB_SUCCESS"},
+             {"message_text", "step " + std::to_string(i)}});
   json tail = job_log_tail(msgs, 5);
   ASSERT_GE(tail.size(), 3u);
   EXPECT_EQ(tail[0]["message_id"], 2);  // the old failure comes first

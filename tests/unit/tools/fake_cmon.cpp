@@ -5,8 +5,8 @@
 
 namespace cmon_mcp::test {
 
-tools::ToolResult run_tool(const tools::Registry& registry, cmon::Api& api, const std::string& name, json args,
-                           RecordingHost* host, std::function<bool()> cancelled) {
+tools::ToolResult run_tool(const tools::Registry& registry, cmon::Api& api, const std::string& name,
+                           json args, RecordingHost* host, std::function<bool()> cancelled) {
   const tools::ToolDefinition* def = nullptr;
   for (const auto& d : registry.all())
     if (d.name == name) def = &d;

@@ -27,7 +27,9 @@ class FakeCmon : public cmon::Api {
   void on(std::string path, std::string operation, json reply) {
     handlers_[path + " " + operation] = [reply](const json&) { return cmon::Result<json>(reply); };
   }
-  void on(std::string path, std::string operation, Handler h) { handlers_[path + " " + operation] = std::move(h); }
+  void on(std::string path, std::string operation, Handler h) {
+    handlers_[path + " " + operation] = std::move(h);
+  }
   void fail(std::string path, std::string operation, cmon::Errc code, std::string message) {
     handlers_[path + " " + operation] = [=](const json&) -> cmon::Result<json> {
       cmon::Error e;
@@ -86,7 +88,9 @@ class RecordingHost : public tools::ToolHost {
     std::string message;
   };
   void progress(double p, double t, std::string m) override { progresses.push_back({p, t, std::move(m)}); }
-  void log(std::string_view level, json data) override { logs.push_back({std::string(level), std::move(data)}); }
+  void log(std::string_view level, json data) override {
+    logs.push_back({std::string(level), std::move(data)});
+  }
   bool can_elicit() const override { return false; }
   awaitable<tools::ElicitationAnswer> elicit(std::string, json) override {
     co_return tools::ElicitationAnswer{"unsupported", json::object()};
@@ -99,8 +103,8 @@ class RecordingHost : public tools::ToolHost {
 };
 
 // Runs `name` from `registry` with `args` against `api`; rethrows a handler's exception.
-tools::ToolResult run_tool(const tools::Registry& registry, cmon::Api& api, const std::string& name, json args,
-                           RecordingHost* host = nullptr, std::function<bool()> cancelled = {});
+tools::ToolResult run_tool(const tools::Registry& registry, cmon::Api& api, const std::string& name,
+                           json args, RecordingHost* host = nullptr, std::function<bool()> cancelled = {});
 
 // The text of a result's first content block.
 std::string text_of(const tools::ToolResult& r);

@@ -6,42 +6,56 @@ namespace {
 
 json host(int id, int cid, const std::string& cls, const std::string& name, int port, const std::string& type,
           const std::string& role, const std::string& status = "CmonHostOnline") {
-  return json{{"class_name", cls},   {"hostId", id},        {"clusterid", cid},     {"hostname", name},
-              {"ip", name},          {"port", port},        {"hoststatus", status}, {"nodetype", type},
-              {"role", role},        {"connected", status == "CmonHostOnline"},   {"readonly", role != "master" && role != "primary" && role != "PRIMARY"},
-              {"maintenance_mode_active", false}, {"version", "8.0.36"}, {"uptime", 86400 * 3},
+  return json{{"class_name", cls},
+              {"hostId", id},
+              {"clusterid", cid},
+              {"hostname", name},
+              {"ip", name},
+              {"port", port},
+              {"hoststatus", status},
+              {"nodetype", type},
+              {"role", role},
+              {"connected", status == "CmonHostOnline"},
+              {"readonly", role != "master" && role != "primary" && role != "PRIMARY"},
+              {"maintenance_mode_active", false},
+              {"version", "8.0.36"},
+              {"uptime", 86400 * 3},
               {"message", status == "CmonHostOnline" ? "Up and running." : "Host is not responding."},
               {"configfile", json::array({"/etc/my.cnf"})}};
 }
 
-json controller(int cid) { return host(100, cid, "CmonHost", "127.0.0.1", 9500, "controller", "controller"); }
+json controller(int cid) {
+  return host(100, cid, "CmonHost", "127.0.0.1", 9500, "controller", "controller");
+}
 
 json clusters() {
   json c = json::array();
   auto cluster = [&](int id, const std::string& name, const std::string& type, const std::string& vendor,
                      const std::string& version, const std::string& state, json hosts) {
     hosts.push_back(controller(id));
-    c.push_back(json{{"class_name", "CmonClusterInfo"},
-                     {"cluster_id", id},
-                     {"cluster_name", name},
-                     {"cluster_type", type},
-                     {"vendor", vendor},
-                     {"version", version},
-                     {"state", state},
-                     {"status_text", state == "STARTED" ? "All nodes are operational." : "<b>1 node</b> is down."},
-                     {"cluster_auto_recovery", true},
-                     {"node_auto_recovery", "true"},
-                     {"maintenance_mode_active", false},
-                     {"tags", json::array({"test"})},
-                     {"alarm_statistics", {{"critical", id == 1 ? 1 : 0}, {"warning", 1}}},
-                     {"job_statistics", {{"by_state", {{"FINISHED", 4}, {"FAILED", 1}, {"RUNNING", 0}}}}},
-                     {"hosts", hosts}});
+    c.push_back(
+        json{{"class_name", "CmonClusterInfo"},
+             {"cluster_id", id},
+             {"cluster_name", name},
+             {"cluster_type", type},
+             {"vendor", vendor},
+             {"version", version},
+             {"state", state},
+             {"status_text", state == "STARTED" ? "All nodes are operational." : "<b>1 node</b> is down."},
+             {"cluster_auto_recovery", true},
+             {"node_auto_recovery", "true"},
+             {"maintenance_mode_active", false},
+             {"tags", json::array({"test"})},
+             {"alarm_statistics", {{"critical", id == 1 ? 1 : 0}, {"warning", 1}}},
+             {"job_statistics", {{"by_state", {{"FINISHED", 4}, {"FAILED", 1}, {"RUNNING", 0}}}}},
+             {"hosts", hosts}});
   };
   json galera = json::array();
   for (int i = 0; i < 3; ++i) {
     json h = host(11 + i, 1, "CmonGaleraHost", "10.0.1." + std::to_string(11 + i), 3306, "galera", "multi",
                   i == 2 ? "CmonHostOffLine" : "CmonHostOnline");
-    h["galera"] = {{"clustersize", 2}, {"galerastatus", i == 2 ? "Non-Primary" : "Primary"},
+    h["galera"] = {{"clustersize", 2},
+                   {"galerastatus", i == 2 ? "Non-Primary" : "Primary"},
                    {"localstatusstr", i == 2 ? "Disconnected" : "Synced"}};
     galera.push_back(h);
   }
@@ -49,13 +63,17 @@ json clusters() {
   json master = host(21, 2, "CmonMySqlHost", "10.0.2.21", 3306, "mysql", "master");
   json slave = host(22, 2, "CmonMySqlHost", "10.0.2.22", 3306, "mysql", "slave");
   slave["port"] = "3306";  // CMON sometimes sends ports as strings
-  slave["replication_slave"] = {{"master_host", "10.0.2.21"}, {"master_port", "3306"}, {"seconds_behind_master", "120"},
-                                {"slave_io_running", "Yes"}, {"slave_sql_running", "Yes"}, {"exec_gtid", "abc:1-100"}};
-  master["replication_master"] = {{"position", "1234"}, {"file", "binlog.000003"}, {"exec_gtid", "abc:1-100"}};
+  slave["replication_slave"] = {{"master_host", "10.0.2.21"},     {"master_port", "3306"},
+                                {"seconds_behind_master", "120"}, {"slave_io_running", "Yes"},
+                                {"slave_sql_running", "Yes"},     {"exec_gtid", "abc:1-100"}};
+  master["replication_master"] = {
+      {"position", "1234"}, {"file", "binlog.000003"}, {"exec_gtid", "abc:1-100"}};
   cluster(2, "mariadb-repl", "REPLICATION", "mariadb", "10.11", "STARTED", json::array({master, slave}));
   auto pg = [&](int id, const std::string& name, const std::string& version) {
-    json p = host(id * 10 + 1, id, "CmonPostgreSqlHost", "10.0." + std::to_string(id) + ".31", 5432, "postgres", "master");
-    json r = host(id * 10 + 2, id, "CmonPostgreSqlHost", "10.0." + std::to_string(id) + ".32", 5432, "postgres", "slave");
+    json p = host(id * 10 + 1, id, "CmonPostgreSqlHost", "10.0." + std::to_string(id) + ".31", 5432,
+                  "postgres", "master");
+    json r = host(id * 10 + 2, id, "CmonPostgreSqlHost", "10.0." + std::to_string(id) + ".32", 5432,
+                  "postgres", "slave");
     r["replication_state"] = {{"state", "streaming"}, {"replay_lag", 2}};
     cluster(id, name, "POSTGRESQL_SINGLE", "postgresql", version, "STARTED", json::array({p, r}));
   };
@@ -76,10 +94,11 @@ json clusters() {
   json s7 = host(72, 7, "CmonMsSqlHost", "10.0.7.72", 1433, "mssql", "SECONDARY");
   s7["replica"] = {{"synchronization_health", "HEALTHY"}};
   cluster(7, "mssql-ao", "MSSQL_AO_ASYNC", "microsoft", "2022", "STARTED", json::array({p7, s7}));
-  cluster(8, "redis-sentinel", "REDIS", "redis", "7", "STARTED",
-          json::array({host(81, 8, "CmonRedisHost", "10.0.8.81", 6379, "redis", "primary"),
-                       host(82, 8, "CmonRedisHost", "10.0.8.82", 6379, "redis", "replica"),
-                       host(83, 8, "CmonRedisSentinelHost", "10.0.8.81", 26379, "redis-sentinel", "sentinel")}));
+  cluster(
+      8, "redis-sentinel", "REDIS", "redis", "7", "STARTED",
+      json::array({host(81, 8, "CmonRedisHost", "10.0.8.81", 6379, "redis", "primary"),
+                   host(82, 8, "CmonRedisHost", "10.0.8.82", 6379, "redis", "replica"),
+                   host(83, 8, "CmonRedisSentinelHost", "10.0.8.81", 26379, "redis-sentinel", "sentinel")}));
   return c;
 }
 
@@ -98,12 +117,20 @@ json find_cluster(const json& fields) {
 }
 
 json job(int id, int cid, const std::string& status, const std::string& command, const std::string& title) {
-  return json{{"class_name", "CmonJobInstance"}, {"job_id", id}, {"cluster_id", cid}, {"title", title},
-              {"status", status}, {"status_text", status == "RUNNING" ? "Running..." : "Job finished."},
-              {"progress_percent", status == "RUNNING" ? 42 : 100}, {"has_progress", true},
-              {"created", "2025-03-01T10:05:00.000Z"}, {"started", "2025-03-01T10:05:01.000Z"},
-              {"ended", status == "RUNNING" ? "" : "2025-03-01T10:09:44.000Z"}, {"exit_code", status == "FAILED" ? 1 : 0},
-              {"user_name", "admin"}, {"job_spec", {{"command", command}, {"job_data", {{"backup_method", "mysqldump"}}}}}};
+  return json{{"class_name", "CmonJobInstance"},
+              {"job_id", id},
+              {"cluster_id", cid},
+              {"title", title},
+              {"status", status},
+              {"status_text", status == "RUNNING" ? "Running..." : "Job finished."},
+              {"progress_percent", status == "RUNNING" ? 42 : 100},
+              {"has_progress", true},
+              {"created", "2025-03-01T10:05:00.000Z"},
+              {"started", "2025-03-01T10:05:01.000Z"},
+              {"ended", status == "RUNNING" ? "" : "2025-03-01T10:09:44.000Z"},
+              {"exit_code", status == "FAILED" ? 1 : 0},
+              {"user_name", "admin"},
+              {"job_spec", {{"command", command}, {"job_data", {{"backup_method", "mysqldump"}}}}}};
 }
 
 }  // namespace
@@ -112,26 +139,43 @@ void install_world(FakeCmon& cmon) {
   cmon.on("/v2/clusters", "getAllClusterInfo", json{{"clusters", clusters()}, {"total", 8}});
   cmon.on("/v2/clusters", "getClusterInfo", [](const json& f) -> cmon::Result<json> {
     json c = find_cluster(f);
-    if (c.is_null()) return not_found("No CmonCluster instance is available for cluster " + f.value("cluster_id", json(0)).dump() + ".");
+    if (c.is_null())
+      return not_found("No CmonCluster instance is available for cluster " +
+                       f.value("cluster_id", json(0)).dump() + ".");
     if (f.value("with_databases", false))
-      c["databases"] = json::array({{{"database_name", "shop"}, {"database_size", 1288490188}, {"number_of_tables", 12},
-                                     {"number_of_rows", 100000}},
-                                    {{"database_name", "crm"}, {"database_size", "4096"}, {"number_of_tables", 1}}});
+      c["databases"] =
+          json::array({{{"database_name", "shop"},
+                        {"database_size", 1288490188},
+                        {"number_of_tables", 12},
+                        {"number_of_rows", 100000}},
+                       {{"database_name", "crm"}, {"database_size", "4096"}, {"number_of_tables", 1}}});
     return json{{"cluster", c}};
   });
   cmon.on("/v2/alarm", "getAlarms", [](const json& f) -> cmon::Result<json> {
     int cid = f.value("cluster_id", 1);
     return json{{"alarms", json::array({nullptr,
-                                         {{"alarm_id", 77}, {"cluster_id", cid}, {"hostname", "10.0.1.13"},
-                                          {"component_name", "Network"}, {"type_name", "HostUnreachable"},
-                                          {"severity_name", "ALARM_CRITICAL"}, {"title", "Host is not responding"},
-                                          {"message", "Host 10.0.1.13 is not responding to ping."},
-                                          {"recommendation", "Restart failed host."}, {"ignored", 0},
-                                          {"created", "2025-03-01T09:41:12.000Z"}, {"reported", "2025-03-01T09:41:12.000Z"}},
-                                         {{"alarm_id", 78}, {"cluster_id", cid}, {"hostname", "10.0.1.11"},
-                                          {"component_name", "Node"}, {"type_name", "HostCpuUsage"},
-                                          {"severity_name", "ALARM_WARNING"}, {"title", "CPU usage high"},
-                                          {"message", "CPU 85%"}, {"ignored", "0"}, {"created", "2025-03-01T09:50:00.000Z"}}})}};
+                                        {{"alarm_id", 77},
+                                         {"cluster_id", cid},
+                                         {"hostname", "10.0.1.13"},
+                                         {"component_name", "Network"},
+                                         {"type_name", "HostUnreachable"},
+                                         {"severity_name", "ALARM_CRITICAL"},
+                                         {"title", "Host is not responding"},
+                                         {"message", "Host 10.0.1.13 is not responding to ping."},
+                                         {"recommendation", "Restart failed host."},
+                                         {"ignored", 0},
+                                         {"created", "2025-03-01T09:41:12.000Z"},
+                                         {"reported", "2025-03-01T09:41:12.000Z"}},
+                                        {{"alarm_id", 78},
+                                         {"cluster_id", cid},
+                                         {"hostname", "10.0.1.11"},
+                                         {"component_name", "Node"},
+                                         {"type_name", "HostCpuUsage"},
+                                         {"severity_name", "ALARM_WARNING"},
+                                         {"title", "CPU usage high"},
+                                         {"message", "CPU 85%"},
+                                         {"ignored", "0"},
+                                         {"created", "2025-03-01T09:50:00.000Z"}}})}};
   });
   cmon.on("/v2/jobs", "getJobInstances", [](const json& f) -> cmon::Result<json> {
     int cid = f.value("cluster_id", 1);
@@ -140,6 +184,158 @@ void install_world(FakeCmon& cmon) {
                              job(118, cid, "FINISHED", "backup", "Create <b>Backup</b>")});
     return json{{"jobs", jobs}, {"total", 3}};
   });
+  cmon.on("/v2/jobs", "getJobInstance", [](const json& f) -> cmon::Result<json> {
+    if (f.value("job_id", 0) != 118) return not_found("Job not found.");
+    return json{{"job", job(118, 1, "FINISHED", "backup", "Create Backup")}, {"total", 1}};
+  });
+  cmon.on("/v2/jobs", "getJobLog",
+          json{{"job", {{"job_id", 118}, {"status", "FINISHED"}}},
+               {"total", 3},
+               {"messages",
+                {{{"message_id", 3},
+                  {"created", "2025-03-01T10:09:44.000Z"},
+                  {"message_status", "JOB_SUCCESS"},
+                  {"message_text", "Backup finished, 1.2 GiB written."}},
+                 {{"message_id", 2},
+                  {"created", "2025-03-01T10:06:00.000Z"},
+                  {"message_status", "JOB_WARNING"},
+                  {"message_text", "<em>pigz</em> not found, using gzip."}},
+                 {{"message_id", 1},
+                  {"created", "2025-03-01T10:05:01.000Z"},
+                  {"message_status", "JOB_SUCCESS"},
+                  {"message_text", "Backup started."}}}}});
+  cmon.on("/v2/backup", "getBackups", [](const json& f) -> cmon::Result<json> {
+    int cid = f.value("cluster_id", 1);
+    json v1{{"class_name", "CmonBackupRecord"},
+            {"id", 41},
+            {"cid", cid},
+            {"job_id", 118},
+            {"method", "mysqldump"},
+            {"status", "Completed"},
+            {"created", "2025-03-01T10:05:01.000Z"},
+            {"finished", "2025-03-01T10:09:44.000Z"},
+            {"backup_host", "10.0.1.11"},
+            {"storage_host", "127.0.0.1"},
+            {"root_dir", "/var/backups/BACKUP-41"},
+            {"compressed", true},
+            {"verified", {{"status", "NotVerified"}}},
+            {"backup", {{{"db", "shop"}, {"files", {{{"path", "a.sql.gz"}, {"size", 1288490188}}}}}}}};
+    json v2{{"metadata",
+             {{"id", 42},
+              {"cid", cid},
+              {"method", "xtrabackupfull"},
+              {"status", "Failed"},
+              {"created", "2025-03-02T01:00:00.000Z"}}},
+            {"host_locations", {{{"root_dir", "/backups/BACKUP-42"}, {"storage_host", "10.0.1.11"}}}}};
+    return json{{"backup_records", {v2, v1}}, {"total", 2}};
+  });
+  cmon.on("/v2/backup", "getBackupSchedules",
+          json{{"backup_schedules",
+                {{{"id", 7},
+                  {"cluster_id", 1},
+                  {"schedule", "0 1 * * *"},
+                  {"enabled", true},
+                  {"job", {{"job_data", {{"backup_method", "mysqldump"}}}}}}}}});
+  cmon.on("/v2/clusters", "getAccounts",
+          json{{"accounts",
+                {{{"user_name", "app"}, {"host_allow", "10.0.0.%"}, {"grants", "shop.*:SELECT,INSERT"}},
+                 {{"user_name", "root"}, {"host_allow", "localhost"}, {"system_user", "true"}}}},
+               {"total", 2}});
+  cmon.on("/v2/users", "whoAmI",
+          json{{"user", {{"user_id", 3}, {"user_name", "admin"}, {"groups", {{{"group_name", "admins"}}}}}},
+               {"user_extended_privileges", {{"can_create_clusters", true}, {"can_execute_jobs", true}}}});
+  cmon.on("/v2/clusters", "ping",
+          json{{"authenticated", true},
+               {"package_version", "2.2.0"},
+               {"rpc_version", "2.0"},
+               {"controller_id", "3f0c2a4e"}});
+  cmon.on("/v2/info", "ping", json{{"package_version", "2.2.0"}, {"controller_id", "3f0c2a4e"}});
+  cmon.on("/v2/users", "getUsers",
+          json{{"users",
+                {{{"user_id", 3},
+                  {"user_name", "admin"},
+                  {"groups", {{{"group_name", "admins"}}}},
+                  {"n_failed_logins", "2"},
+                  {"last_login", "2025-03-01T09:00:00.000Z"}}}},
+               {"total", 1}});
+  cmon.on("/v2/users", "getGroups",
+          json{{"groups", {{{"group_id", 1}, {"group_name", "admins"}}}}, {"total", 1}});
+  cmon.on("/v2/alarm", "getAlarm", [](const json& f) -> cmon::Result<json> {
+    return json{{"alarm",
+                 {{"alarm_id", f.value("alarm_id", 0)},
+                  {"cluster_id", f.value("cluster_id", 0)},
+                  {"severity_name", "ALARM_CRITICAL"},
+                  {"title", "Host is not responding"},
+                  {"recommendation", "Restart failed host."}}}};
+  });
+  cmon.on("/v2/alarm", "getStatistics",
+          json{{"alarm_statistics",
+                {{{"cluster_id", 1}, {"critical", 1}, {"warning", 1}},
+                 {{"cluster_id", 2}, {"critical", 0}, {"warning", 1}}}}});
+  cmon.on("/v2/maintenance", "getMaintenance",
+          json{{"maintenance_records",
+                {{{"cluster", {{"cluster_id", 1}, {"cluster_name", "prod-galera"}}},
+                  {"maintenance_periods",
+                   {{{"UUID", "8b1d"},
+                     {"initiate", "2099-03-02T01:00:00.000Z"},
+                     {"deadline", "2099-03-02T03:00:00.000Z"},
+                     {"reason", "kernel patching"}}}}}}},
+               {"total", 1}});
+  cmon.on("/v2/maintenance", "getCurrentMaintenance",
+          json{{"found_maintenance", true},
+               {"maintenance_period",
+                {{"UUID", "4abf"},
+                 {"initiate", "2025-03-01T11:00:00.000Z"},
+                 {"deadline", "2099-03-01T12:00:00.000Z"},
+                 {"reason", "upgrade"}}}});
+  cmon.on("/v2/maintenance", "getNextMaintenance", json{{"found_maintenance", false}});
+  cmon.on("/v2/config", "getConfig",
+          json{{"config",
+                {{"files",
+                  {{{"path", "/etc/my.cnf"},
+                    {"content", "[mysqld]\nmax_connections=500\n"},
+                    {"values",
+                     {{{"section", "mysqld"}, {"variablename", "max_connections"}, {"value", "500"}},
+                      {{"section", "mysqld"},
+                       {"variablename", "innodb_buffer_pool_size"},
+                       {"value", "4G"}}}}}}}}}});
+  cmon.on(
+      "/v2/clusters", "getConfig",
+      json{
+          {"configuration",
+           {{"values",
+             {{{"name", "enable_cluster_autorecovery"}, {"current_value", "true"}, {"default_value", "true"}},
+              {{"name", "backup_retention"}, {"current_value", "7"}, {"default_value", "31"}}}}}}});
+  cmon.on("/v2/config", "getLicense",
+          json{{"license", {{"type", "Enterprise"}, {"expiration_date", "2099-01-01"}}}});
+  cmon.on("/v2/reports", "getReportTemplates",
+          json{{"reports", {{{"report_type", "default"}, {"title", "Default System Report"}}}}});
+  cmon.on("/v2/reports", "getReports",
+          json{{"reports",
+                {{{"report_id", 1},
+                  {"report_type", "default"},
+                  {"title", "System Report"},
+                  {"created", "2025-03-01T08:00:00.000Z"}}}},
+               {"total", 1}});
+  cmon.on(
+      "/v2/reports", "getReport",
+      json{{"report",
+            {{"report_id", 1}, {"report_type", "default"}, {"content", "\x1b[1mSummary\x1b[0m all good"}}}});
+  cmon.on(
+      "/v2/discovery", "getSupportedClusterTypes",
+      json{{"cluster_type_names", {"galera", "postgresql"}},
+           {"cluster_type_properties",
+            {{"galera",
+              {{"long_name", "Galera Cluster"}, {"vendors", {{{"name", "percona"}, {"versions", {"8.0"}}}}}}},
+             {"postgresql",
+              {{"long_name", "PostgreSQL"},
+               {"vendors", {{{"name", "postgresql"}, {"versions", {"15", 16}}}}}}}}}});
+  cmon.on("/v2/discovery", "checkHosts",
+          json{{"checked_hosts",
+                {{{"host", {{"hostname", "10.0.9.1"}}}, {"error_code", "HostIsOk"}},
+                 {{"host", {{"hostname", "10.0.9.2"}}},
+                  {"error_code", "HostAlreadyRegistered"},
+                  {"message", "The host is already in cluster 1."}}}}});
 }
 
 }  // namespace cmon_mcp::test

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "cmon_mcp/tools/all.hpp"
+#include "cmon_mcp/tools/common.hpp"
 #include "cmon_mcp/util/json_schema.hpp"
 #include "fixture.hpp"
 
@@ -34,7 +35,8 @@ class ToolsTest : public ::testing::Test {
       EXPECT_TRUE(r.structured.has_value()) << name;
       if (r.structured && def(name).output_schema) {
         auto v = util::validate_schema(*def(name).output_schema, *r.structured);
-        EXPECT_TRUE(v.empty()) << name << " output: " << util::describe_violations(v) << "\n" << r.structured->dump(1);
+        EXPECT_TRUE(v.empty()) << name << " output: " << util::describe_violations(v) << "\n"
+                               << r.structured->dump(1);
       }
       EXPECT_LE(text_of(r).size(), kTextCap + 400) << name;
     }
@@ -73,12 +75,15 @@ TEST_F(ToolsTest, EveryReadToolAnswersForEveryClusterType) {
       if (cluster_scoped) args["cluster_id"] = cid;
       if (needs_node && args.contains("node")) {
         // The first database node of that cluster.
-        args["node"] = std::vector<std::string>{"", "10.0.1.11", "10.0.2.22", "10.0.3.31", "10.0.4.31", "10.0.5.51",
-                                                "10.0.6.63", "10.0.7.71", "10.0.8.81:6379"}[cid];
+        args["node"] =
+            std::vector<std::string>{"",          "10.0.1.11", "10.0.2.22", "10.0.3.31",     "10.0.4.31",
+                                     "10.0.5.51", "10.0.6.63", "10.0.7.71", "10.0.8.81:6379"}[cid];
       }
       ToolResult r = run(d.name, args);
       // Tools that do not apply to a product must say so, not fail obscurely.
-      if (r.is_error) EXPECT_NE(text_of(r).find("not available for"), std::string::npos) << text_of(r);
+      if (r.is_error) {
+        EXPECT_NE(text_of(r).find("not available for"), std::string::npos) << text_of(r);
+      }
       EXPECT_FALSE(text_of(r).empty());
     }
   }
@@ -88,7 +93,8 @@ TEST_F(ToolsTest, ListClustersFiltersAndPages) {
   auto all = run("list_clusters", json::object());
   ASSERT_FALSE(all.is_error) << text_of(all);
   EXPECT_EQ((*all.structured)["total"], 8);
-  EXPECT_NE(text_of(all).find("prod-galera (id 1) GALERA percona 8.0 — DEGRADED; 2/3 nodes online"), std::string::npos)
+  EXPECT_NE(text_of(all).find("prod-galera (id 1) GALERA percona 8.0 — DEGRADED; 2/3 nodes online"),
+            std::string::npos)
       << text_of(all);
   auto degraded = run("list_clusters", json{{"state", "DEGRADED"}});
   EXPECT_EQ((*degraded.structured)["total"], 1);
@@ -102,7 +108,8 @@ TEST_F(ToolsTest, ListClustersFiltersAndPages) {
 TEST_F(ToolsTest, UnknownClusterNameListsCloseMatches) {
   auto r = run("get_cluster", json{{"cluster_name", "prod-db"}});
   ASSERT_TRUE(r.is_error);
-  EXPECT_NE(text_of(r).find("cluster 'prod-db' not found; close matches: prod-galera (id 1)"), std::string::npos)
+  EXPECT_NE(text_of(r).find("cluster 'prod-db' not found; close matches: prod-galera (id 1)"),
+            std::string::npos)
       << text_of(r);
   auto byid = run("get_cluster", json{{"cluster_id", 42}});
   ASSERT_TRUE(byid.is_error);
