@@ -396,6 +396,30 @@ void HttpServer::Impl::connection_done(const std::shared_ptr<Connection>& conn) 
 // ---------------------------------------------------------------------------------------------------
 // the request loop of one connection
 
+namespace {
+// Runs a read with a deadline that cancels it (reporting beast::error::timeout) instead of closing the
+// socket as tcp_stream's own timeout does: we still want to answer 408 on that socket.
+template <class Stream, class Initiate>
+awaitable<std::tuple<boost::system::error_code, size_t>> with_deadline(Stream& s,
+                                                                       std::chrono::milliseconds timeout,
+                                                                       Initiate initiate) {
+  auto timed_out = std::make_shared<bool>(false);
+  auto done = std::make_shared<bool>(false);  // a late expiry must not touch the next read (or a gone stream)
+  asio::steady_timer deadline(lowest(s).get_executor(), timeout);
+  deadline.async_wait([&s, timed_out, done](boost::system::error_code ec) {
+    if (ec || *done) return;
+    *timed_out = true;
+    lowest(s).socket().cancel(ec);
+  });
+  lowest(s).expires_never();
+  auto [ec, n] = co_await initiate(kTuple);
+  *done = true;
+  deadline.cancel();
+  if (*timed_out && ec == asio::error::operation_aborted) ec = beast::error::timeout;
+  co_return std::make_tuple(ec, n);
+}
+}  // namespace
+
 template <class Stream>
 awaitable<void> HttpServer::Impl::serve(Stream& s, std::shared_ptr<Connection> conn) {
   beast::flat_buffer buffer;
@@ -403,9 +427,10 @@ awaitable<void> HttpServer::Impl::serve(Stream& s, std::shared_ptr<Connection> c
     bhttp::request_parser<bhttp::string_body> parser;
     parser.header_limit(static_cast<std::uint32_t>(opt_.max_header_bytes));
     parser.body_limit(opt_.max_body_bytes);
-    lowest(s).expires_after(opt_.header_timeout);
     conn->idle = true;
-    auto [ec, n] = co_await bhttp::async_read_header(s, buffer, parser, kTuple);
+    auto [ec, n] = co_await with_deadline(s, opt_.header_timeout, [&](auto token) {
+      return bhttp::async_read_header(s, buffer, parser, token);
+    });
     conn->idle = false;
     if (ec) {
       Request dummy;
@@ -413,6 +438,13 @@ awaitable<void> HttpServer::Impl::serve(Stream& s, std::shared_ptr<Connection> c
       if (ec == bhttp::error::header_limit) {
         auto res = json_error(dummy, bhttp::status::request_header_fields_too_large,
                               mcp::error_code::server_error, "Request header fields too large");
+        res.keep_alive(false);
+        co_await write(s, res);
+      } else if (ec == bhttp::error::body_limit) {
+        // Beast checks Content-Length against the body limit while parsing the header.
+        auto res =
+            json_error(dummy, bhttp::status::payload_too_large, mcp::error_code::server_error,
+                       "Payload Too Large: the limit is " + std::to_string(opt_.max_body_bytes) + " bytes");
         res.keep_alive(false);
         co_await write(s, res);
       } else if (ec == beast::error::timeout) {
@@ -432,20 +464,12 @@ awaitable<void> HttpServer::Impl::serve(Stream& s, std::shared_ptr<Connection> c
       co_return;
     }
     const auto& header = parser.get();
-    if (auto len = parser.content_length(); len && *len > opt_.max_body_bytes) {
-      auto res =
-          json_error(header, bhttp::status::payload_too_large, mcp::error_code::server_error,
-                     "Payload Too Large: the limit is " + std::to_string(opt_.max_body_bytes) + " bytes");
-      res.keep_alive(false);
-      co_await write(s, res);
-      co_return;
-    }
     if (lower(header[bhttp::field::expect]) == "100-continue") {
       if (!co_await write_raw(s, "HTTP/1.1 100 Continue\r\n\r\n")) co_return;
     }
     if (!parser.is_done()) {
-      lowest(s).expires_after(opt_.body_timeout);
-      auto [bec, bn] = co_await bhttp::async_read(s, buffer, parser, kTuple);
+      auto [bec, bn] = co_await with_deadline(
+          s, opt_.body_timeout, [&](auto token) { return bhttp::async_read(s, buffer, parser, token); });
       if (bec == bhttp::error::body_limit) {
         auto res =
             json_error(header, bhttp::status::payload_too_large, mcp::error_code::server_error,
@@ -540,6 +564,10 @@ awaitable<bool> HttpServer::Impl::pump(Stream& s, EventStream& es, std::shared_p
   bool ok = true;
   auto last_write = Clock::now();
   for (;;) {
+    if (!es.held_by(waker)) {
+      ok = false;  // a resuming client took the stream over
+      break;
+    }
     auto snap = es.read_from(from);
     if (snap.lost) {
       spdlog::warn(
@@ -1012,7 +1040,7 @@ awaitable<bool> HttpServer::Impl::get_mcp(Stream& s, Request& req) {
     from = es->next_seq();
   }
   auto waker = std::make_shared<Waker>(lowest(s).get_executor());
-  if (!es->attach(waker)) {
+  if (!es->attach(waker, !last_id.empty())) {
     auto res = json_error(req, h::status::conflict, mcp::error_code::server_error,
                           "Conflict: Only one SSE stream is allowed per session");
     co_return co_await write(s, res);

@@ -59,11 +59,17 @@ void EventStream::close() {
   wake_locked();
 }
 
-bool EventStream::attach(std::shared_ptr<Waker> waker) {
+bool EventStream::attach(std::shared_ptr<Waker> waker, bool take_over) {
   std::lock_guard lock(mutex_);
-  if (waker_) return false;
+  if (waker_ && !take_over) return false;
+  if (waker_) waker_->wake();  // the previous holder notices it lost the stream and ends
   waker_ = std::move(waker);
   return true;
+}
+
+bool EventStream::held_by(const std::shared_ptr<Waker>& waker) const {
+  std::lock_guard lock(mutex_);
+  return waker_ == waker;
 }
 
 void EventStream::detach(const std::shared_ptr<Waker>& waker) {

@@ -56,8 +56,10 @@ class EventStream : public mcp::MessageSink {
   bool with_ids() const { return with_ids_; }
   std::string event_id(std::uint64_t seq) const { return id_ + "-" + std::to_string(seq); }
 
-  // Connection side. attach() fails when another connection already writes this stream (409).
-  bool attach(std::shared_ptr<Waker> waker);
+  // Connection side. attach() fails when another connection already writes this stream (409), unless
+  // `take_over` (a client resuming with Last-Event-ID has given up the connection that held it).
+  bool attach(std::shared_ptr<Waker> waker, bool take_over = false);
+  bool held_by(const std::shared_ptr<Waker>& waker) const;
   void detach(const std::shared_ptr<Waker>& waker);
   bool attached() const;
 

@@ -1,0 +1,105 @@
+// Bind addresses, tokens, Origin/Host rules, Accept parsing, query parameters and SSE framing.
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "cmon_mcp/transport/http_security.hpp"
+
+using namespace cmon_mcp::transport;
+
+TEST(BindAddress, ParsesHostPortForms) {
+  auto v4 = parse_bind_address("127.0.0.1:8080");
+  ASSERT_TRUE(v4);
+  EXPECT_EQ(v4->host, "127.0.0.1");
+  EXPECT_EQ(v4->port, 8080);
+  auto v6 = parse_bind_address("[::1]:0");
+  ASSERT_TRUE(v6);
+  EXPECT_EQ(v6->host, "::1");
+  EXPECT_EQ(v6->port, 0);
+  auto name = parse_bind_address("localhost:9000");
+  ASSERT_TRUE(name);
+  EXPECT_EQ(name->host, "localhost");
+  auto any = parse_bind_address(":8080");
+  ASSERT_TRUE(any);
+  EXPECT_EQ(any->host, "0.0.0.0");
+}
+
+TEST(BindAddress, RejectsMalformedInput) {
+  for (const char* bad :
+       {"127.0.0.1", "::1:80", "[::1]", "[::1]80", "host:", "host:65536", "host:8o", "[::1:80"})
+    EXPECT_FALSE(parse_bind_address(bad)) << bad;
+}
+
+TEST(Hosts, LoopbackNames) {
+  for (const char* h : {"localhost", "LOCALHOST", "127.0.0.1", "127.1.2.3", "::1", "[::1]"})
+    EXPECT_TRUE(is_loopback_host(h)) << h;
+  for (const char* h : {"evil.example.com", "127.0.0.1.evil.com", "10.0.0.1", "", "localhost.evil"})
+    EXPECT_FALSE(is_loopback_host(h)) << h;
+  EXPECT_EQ(host_of_host_header("127.0.0.1:8080"), "127.0.0.1");
+  EXPECT_EQ(host_of_host_header("[::1]:80"), "::1");
+  EXPECT_EQ(host_of_host_header("Example.COM"), "example.com");
+}
+
+TEST(Origins, AllowedOnlyWhenLoopbackBaseOrListed) {
+  std::vector<std::string> none;
+  EXPECT_TRUE(origin_allowed("", none, ""));
+  EXPECT_TRUE(origin_allowed("http://localhost:6274", none, ""));
+  EXPECT_TRUE(origin_allowed("http://127.0.0.1", none, ""));
+  EXPECT_TRUE(origin_allowed("http://[::1]:3000", none, ""));
+  EXPECT_FALSE(origin_allowed("http://evil.example.com", none, ""));
+  EXPECT_FALSE(origin_allowed("null", none, ""));
+  EXPECT_FALSE(origin_allowed("http://localhost.evil.com", none, ""));
+  EXPECT_TRUE(origin_allowed("https://proxy.example", none, "https://Proxy.example/cmon/"));
+  EXPECT_FALSE(origin_allowed("http://proxy.example", none, "https://proxy.example/cmon"));
+  EXPECT_TRUE(origin_allowed("https://app.example", {"https://app.example/"}, ""));
+  EXPECT_TRUE(origin_allowed("https://anything.example", {"*"}, ""));
+}
+
+TEST(Tokens, ConstantTimeCheckOfEveryConfiguredToken) {
+  TokenChecker off({});
+  EXPECT_FALSE(off.enabled());
+  TokenChecker checker({"old-token", "new-token"});
+  EXPECT_TRUE(checker.enabled());
+  EXPECT_EQ(checker.check("Bearer old-token"), AuthOutcome::ok);
+  EXPECT_EQ(checker.check("bearer new-token"), AuthOutcome::ok);
+  EXPECT_EQ(checker.check(""), AuthOutcome::missing);
+  EXPECT_EQ(checker.check("Bearer new-token2"), AuthOutcome::invalid);
+  EXPECT_EQ(checker.check("Bearer "), AuthOutcome::invalid);
+  EXPECT_EQ(checker.check("Basic bmV3LXRva2Vu"), AuthOutcome::invalid);
+  EXPECT_EQ(checker.check("new-token"), AuthOutcome::invalid);
+}
+
+TEST(Query, ParametersAndTokens) {
+  EXPECT_EQ(query_param("sessionId=abc&x=1", "sessionId").value(), "abc");
+  EXPECT_EQ(query_param("x=1&sessionId=a%2Fb", "sessionid").value(), "a/b");
+  EXPECT_FALSE(query_param("x=1", "sessionId"));
+  EXPECT_TRUE(query_has_token("sessionId=1&access_token=x"));
+  EXPECT_TRUE(query_has_token("token=x"));
+  EXPECT_FALSE(query_has_token("sessionId=1"));
+}
+
+TEST(Accept, LenientMatching) {
+  EXPECT_TRUE(accepts("", "text/event-stream"));
+  EXPECT_TRUE(accepts("application/json, text/event-stream", "text/event-stream"));
+  EXPECT_TRUE(accepts("*/*", "application/json"));
+  EXPECT_TRUE(accepts("text/*;q=0.5", "text/event-stream"));
+  EXPECT_FALSE(accepts("application/json", "text/event-stream"));
+  EXPECT_FALSE(accepts("text/event-stream", "application/json"));
+}
+
+TEST(Sse, EventFraming) {
+  EXPECT_EQ(sse_event("{}", "p1-2", "message"), "event: message\nid: p1-2\ndata: {}\n\n");
+  EXPECT_EQ(sse_event("", "p1-0", {}, 1000), "id: p1-0\nretry: 1000\ndata: \n\n");
+  EXPECT_EQ(sse_event("a\nb"), "data: a\ndata: b\n\n");
+}
+
+TEST(SessionIds, RandomVisibleAscii) {
+  std::set<std::string> seen;
+  for (int i = 0; i < 100; ++i) {
+    auto id = random_session_id();
+    EXPECT_EQ(id.size(), 32u);
+    for (char c : id) EXPECT_TRUE((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'));
+    seen.insert(id);
+  }
+  EXPECT_EQ(seen.size(), 100u);
+}
