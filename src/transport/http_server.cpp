@@ -63,6 +63,7 @@ struct SessionEntry {
   std::deque<std::string> post_order;
   std::uint64_t next_post = 1;
   size_t in_flight = 0;
+  std::string version;  // negotiated, once initialize succeeded
   Clock::time_point last_activity = Clock::now();
 };
 
@@ -141,7 +142,7 @@ class HttpServer::Impl : public std::enable_shared_from_this<Impl> {
   void add_cors(const Request& req, Response& res) const;
   void run_on_session(std::shared_ptr<mcp::Session> session, json message,
                       std::shared_ptr<mcp::MessageSink> related,
-                      std::function<void(std::optional<json>, bool initialized)> done);
+                      std::function<void(std::optional<json>, bool initialized, std::string version)> done);
   std::shared_ptr<SessionEntry> find_session(std::string_view id, SessionEntry::Kind kind);
   void end_session(const std::string& id);
   void check_stopped();
@@ -784,7 +785,7 @@ void HttpServer::Impl::end_session(const std::string& id) {
 
 void HttpServer::Impl::run_on_session(std::shared_ptr<mcp::Session> session, json message,
                                       std::shared_ptr<mcp::MessageSink> related,
-                                      std::function<void(std::optional<json>, bool)> done) {
+                                      std::function<void(std::optional<json>, bool, std::string)> done) {
   auto self = shared_from_this();
   asio::co_spawn(
       session->strand(),
@@ -796,7 +797,7 @@ void HttpServer::Impl::run_on_session(std::shared_ptr<mcp::Session> session, jso
           spdlog::error("HTTP: request failed: {}", e.what());
           answer = mcp::make_error(nullptr, mcp::error_code::internal_error, "Internal error");
         }
-        done(std::move(answer), session->initialize_received());
+        done(std::move(answer), session->initialize_received(), session->protocol_version());
       },
       asio::detached);
 }
@@ -849,7 +850,6 @@ awaitable<bool> HttpServer::Impl::post_mcp(Stream& s, Request& req) {
     version =
         std::string(mcp::negotiate_version(params.is_object() ? params.value("protocolVersion", "") : ""));
   }
-  if (version.empty()) version = std::string(mcp::kDefaultHttpVersion);
 
   std::shared_ptr<SessionEntry> entry;
   std::shared_ptr<mcp::Session> session;
@@ -894,14 +894,19 @@ awaitable<bool> HttpServer::Impl::post_mcp(Stream& s, Request& req) {
       }
     }
     session = entry->session;
+    if (version.empty()) {
+      std::lock_guard lock(mutex_);
+      version = entry->version;  // no header: the session's negotiated version
+    }
   }
+  if (version.empty()) version = std::string(mcp::kDefaultHttpVersion);
 
   if (!has_request) {
     // Notifications and responses (e.g. an elicitation answer): accepted once the dispatcher saw them.
     auto waker = std::make_shared<Waker>(lowest(s).get_executor());
     auto result = std::make_shared<std::optional<std::optional<json>>>();
     run_on_session(session, std::move(*message), entry ? entry->stream : nullptr,
-                   [result, waker](std::optional<json> answer, bool) {
+                   [result, waker](std::optional<json> answer, bool, std::string) {
                      *result = std::move(answer);
                      waker->wake();
                    });
@@ -948,10 +953,12 @@ awaitable<bool> HttpServer::Impl::post_mcp(Stream& s, Request& req) {
 
   auto self = shared_from_this();
   run_on_session(session, std::move(*message), related,
-                 [self, post, entry, new_session_id](std::optional<json> answer, bool initialized) {
+                 [self, post, entry, new_session_id](std::optional<json> answer, bool initialized,
+                                                     std::string negotiated) {
                    if (entry) {
                      std::lock_guard lock(self->mutex_);
                      --entry->in_flight;
+                     if (initialized) entry->version = std::move(negotiated);
                      entry->last_activity = Clock::now();
                    }
                    post->finish(std::move(answer));
@@ -1045,7 +1052,11 @@ awaitable<bool> HttpServer::Impl::get_mcp(Stream& s, Request& req) {
                           "Conflict: Only one SSE stream is allowed per session");
     co_return co_await write(s, res);
   }
-  std::string version = header_version.empty() ? std::string(mcp::kDefaultHttpVersion) : header_version;
+  std::string version = header_version;
+  if (version.empty()) {
+    std::lock_guard lock(mutex_);
+    version = entry->version.empty() ? std::string(mcp::kDefaultHttpVersion) : entry->version;
+  }
   bool ok = co_await write_sse_head(s, req, {});
   if (ok && mcp::wants_sse_priming(version))
     ok = co_await write_raw(s, chunk(sse_event("", es->event_id(from - 1), {}, opt_.sse_retry.count())));
@@ -1137,7 +1148,7 @@ Response HttpServer::Impl::post_message(const Request& req, std::string_view que
   auto self = shared_from_this();
   auto stream = entry->stream;
   run_on_session(entry->session, std::move(*message), stream,
-                 [self, entry, stream, has_request](std::optional<json> answer, bool) {
+                 [self, entry, stream, has_request](std::optional<json> answer, bool, std::string) {
                    if (has_request) {
                      std::lock_guard lock(self->mutex_);
                      --entry->in_flight;

@@ -153,11 +153,11 @@ class Client {
       if (!read_chunk()) return std::nullopt;
     }
   }
-  // The next event that is not a keep-alive comment.
+  // The next event that carries data (skips keep-alive comments and priming events).
   std::optional<Event> message() {
     for (;;) {
       auto e = event();
-      if (!e || !e->comment_only) return e;
+      if (!e || (!e->comment_only && !e->data.empty())) return e;
     }
   }
 
@@ -793,4 +793,17 @@ TEST(HttpServer, GracefulStopEndsStreamsAndRefusesNewConnections) {
   while (auto e = g.event()) EXPECT_TRUE(e->comment_only || e->data.empty());
   while (auto e = sse.event()) EXPECT_TRUE(e->comment_only);
   EXPECT_THROW(Client late(port), std::runtime_error);
+}
+
+TEST(HttpServer, PrimingFollowsTheSessionVersionWhenTheHeaderIsAbsent) {
+  Server s;
+  std::string sid = open_session(s.port(), "2025-11-25");
+  Client c(s.port());
+  c.send("POST", "/mcp", with(kPostHeaders, {{"Mcp-Session-Id", sid}}),
+         request_body(2, "tools/call", {{"name", "test_tool_with_logging"}}));
+  EXPECT_EQ(c.head().status, 200);
+  auto first = c.event();
+  ASSERT_TRUE(first);
+  EXPECT_TRUE(first->data.empty());
+  EXPECT_FALSE(first->id.empty());
 }
