@@ -10,7 +10,9 @@ void register_all_tools(Registry& registry) {
   register_backups_tools(registry);
   register_accounts_tools(registry);
   register_users_tools(registry);
+  register_monitoring_tools(registry);
   register_alarms_tools(registry);
+  register_logs_tools(registry);
   register_maintenance_tools(registry);
   register_config_tools(registry);
   register_controller_tools(registry);

@@ -336,6 +336,158 @@ void install_world(FakeCmon& cmon) {
                  {{"host", {{"hostname", "10.0.9.2"}}},
                   {"error_code", "HostAlreadyRegistered"},
                   {"message", "The host is already in cluster 1."}}}}});
+  // Monitoring (cmon-rpc-v2.md §10): three minute samples per node of the asked cluster, one of them
+  // with a number sent as a string (§17.2); Redis has no query digests.
+  cmon.on("/v2/stat", "statByName", [](const json& f) -> cmon::Result<json> {
+    json c = find_cluster(f);
+    if (c.is_null()) return not_found("Cluster not found.");
+    std::string name = f.value("name", "");
+    json data = json::array();
+    for (const auto& h : c["hosts"]) {
+      if (h["nodetype"] == "controller") continue;
+      for (int i = 0; i < 3; ++i) {
+        json s{{"hostid", h["hostId"]},
+               {"created", 1740819600 + i * 60},
+               {"sampleends", 1740819660 + i * 60},
+               {"interval", 60000}};
+        if (name == "cpustat")
+          s.update({{"user", 0.2 + 0.1 * i},
+                    {"sys", 0.05},
+                    {"idle", 0.7 - 0.1 * i},
+                    {"iowait", "0.02"},
+                    {"steal", 0.0},
+                    {"loadavg1", 1.5 + i}});
+        else if (name == "memorystat")
+          s.update({{"ramtotal", 17179869184},
+                    {"ramfree", 5368709120},
+                    {"swaptotal", 2147483648},
+                    {"swapfree", 2147483648},
+                    {"memoryutilization", 0.6875}});
+        else if (name == "diskstat")
+          s.update({{"total", 536870912000},
+                    {"free", 268435456000},
+                    {"reads", 600},
+                    {"writes", 1200},
+                    {"utilization", 0.25},
+                    {"mountpoint", "/var/lib"}});
+        else if (name == "netstat")
+          s.update({{"interface", "eth0"},
+                    {"rxBytes", 6000000},
+                    {"txBytes", 12000000},
+                    {"rxErrors", i == 2 ? 1 : 0},
+                    {"txErrors", 0}});
+        else if (name == "sqlstat")
+          s.update(
+              {{"QUERIES", 60000}, {"COM_SELECT", 42000}, {"THREADS_CONNECTED", 12}, {"SLOW_QUERIES", 6}});
+        else if (name == "mongoStat")
+          s.update({{"opcounters.query", 6000}, {"connections.current", 40}});
+        else
+          s.update({{"connections", 20}, {"commits", 1200}, {"ops_per_sec", 90.5}});
+        data.push_back(s);
+      }
+    }
+    return json{{"data", data}, {"total", data.size()}};
+  });
+  cmon.on("/v2/clusters", "getTopQueries", [](const json& f) -> cmon::Result<json> {
+    json digests = json::array({{{"statementPattern", "SELECT * FROM orders WHERE customer_id = ?"},
+                                 {"databaseName", "shop"},
+                                 {"instance", "10.0.1.11:3306"},
+                                 {"count", 18234},
+                                 {"affectedRows", 0},
+                                 {"waitMillisSum", 91170.0},
+                                 {"waitMillisMin", 0.8},
+                                 {"waitMillisMax", 412.5},
+                                 {"waitMillisAvg", 5.0},
+                                 {"dtFirstSeen", "2025-02-28T00:00:03.000Z"},
+                                 {"dtLastSeen", "2025-03-01T09:59:58.000Z"}},
+                                {{"statementPattern", "UPDATE stock SET qty = qty - ? WHERE id = ?"},
+                                 {"databaseName", "shop"},
+                                 {"instance", "10.0.1.12:3306"},
+                                 {"count", "250"},
+                                 {"waitMillisSum", 9000.0},
+                                 {"waitMillisAvg", 36.0},
+                                 {"waitMillisMax", 900.0}}});
+    (void)f;
+    return json{{"digests", digests}, {"total", 2}};
+  });
+  cmon.on("/v2/clusters", "getSqlProcesses",
+          json{{"processes",
+                {{{"pid", 11},
+                  {"user", "app"},
+                  {"host", "10.0.9.5:51234"},
+                  {"instance", "10.0.1.11:3306"},
+                  {"db", "shop"},
+                  {"command", "Query"},
+                  {"state", "Sending data"},
+                  {"time", "42"},
+                  {"query", "SELECT * FROM orders"}},
+                 {{"pid", 12},
+                  {"userName", "app"},
+                  {"client", "10.0.9.6"},
+                  {"hostname", "10.0.1.12"},
+                  {"command", "Sleep"},
+                  {"elapsedTime", "00:10:00.000000"}},
+                 nullptr}},
+               {"total", 2}});
+  cmon.on("/v2/process", "getRunningProcesses",
+          json{{"data",
+                {{{"hostname", "10.0.1.11"},
+                  {"processes",
+                   {{{"pid", 1000},
+                     {"user", "mysql"},
+                     {"executable", "mysqld"},
+                     {"cpu_usage", 85.5},
+                     {"mem_usage", 25.0},
+                     {"res_mem", 4294967296},
+                     {"virt_mem", 8589934592},
+                     {"state", "S"}},
+                    {{"pid", 1}, {"user", "root"}, {"executable", "systemd"}, {"cpu_usage", "0.1"}}}}}}},
+               {"total", 1}});
+  cmon.on("/v2/stat", "getdbgrowth",
+          json{{"data",
+                {{{"created", "2025-03-01T00:00:00.000Z"},
+                  {"year_month_day", "2025-03-01"},
+                  {"total_data_size", 2000},
+                  {"dbs", {{{"db_name", "shop"}, {"data_size", 1000}, {"index_size", 100}}}}},
+                 {{"created", "2025-02-28T00:00:00.000Z"},
+                  {"year_month_day", "2025-02-28"},
+                  {"total_data_size", 1800},
+                  {"dbs", {{{"db_name", "shop"}, {"data_size", 900}, {"index_size", 90}}}}}}}});
+  // Logs and audit (§12): HTML in a message (§17.7).
+  auto log_entry = [](int id, int cid, const std::string& sev, const std::string& cls,
+                      const std::string& text) {
+    return json{
+        {"class_name", "CmonLogMessage"},
+        {"log_id", id},
+        {"created", "2025-03-01T09:41:12.000Z"},
+        {"severity", sev},
+        {"log_class", cls},
+        {"component", "Node"},
+        {"log_origins", {{"sender_binary", "cmon"}, {"sender_file", "CmonHost.cpp"}, {"sender_line", 7}}},
+        {"log_specifics", {{"cluster_id", cid}, {"message_text", text}}}};
+  };
+  cmon.on("/v2/log", "getLogEntries", [log_entry](const json& f) -> cmon::Result<json> {
+    int cid = f.value("cluster_id", 1);
+    json list = json::array({log_entry(150, cid, "LOG_WARNING", "HostStateChange",
+                                       "Host <strong>10.0.1.13</strong> is not responding."),
+                             log_entry(149, cid, "LOG_INFO", "JobEnded", "Job 'Create Backup' finished.")});
+    return json{{"log_entries", list}, {"total", 2}};
+  });
+  cmon.on("/v2/log", "getLogEntry", [log_entry](const json& f) -> cmon::Result<json> {
+    if (f.value("message_id", 0) != 150) return not_found("Log entry not found.");
+    return json{
+        {"log_entry", log_entry(150, 1, "LOG_WARNING", "HostStateChange", "Host <b>10.0.1.13</b> is down.")}};
+  });
+  cmon.on("/v2/audit", "getEntries",
+          json{{"audit_entries",
+                {{{"id", 5},
+                  {"cluster_id", 1},
+                  {"client_hostname", "10.0.0.100"},
+                  {"report_ts", "2025-03-01T09:00:00.000Z"},
+                  {"entry_type", "ConfigChange"},
+                  {"message_text", "Cluster configuration changed."},
+                  {"username", "admin"}}}},
+               {"total", 1}});
 }
 
 }  // namespace cmon_mcp::test

@@ -163,8 +163,7 @@ TEST(Definitions, AreWellFormedAndWrittenForAModel) {
   }
 }
 
-// Disabled until the monitoring and logs domains land (13 catalogue tools plus get_recent_changes).
-TEST(Definitions, DISABLED_CoverTheCatalogueReadTools) {
+TEST(Definitions, CoverTheCatalogueReadTools) {
   // tools-catalogue.md section B, every tool of class R, plus get_recent_changes.
   const std::set<std::string> catalogue = {"list_clusters",
                                            "get_cluster",
