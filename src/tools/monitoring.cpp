@@ -75,7 +75,6 @@ int64_t sample_t(const json& s) {
   return get_int(s, "created");
 }
 
-
 // ---------------------------------------------------------------------------------------------------
 // Cluster, node and window handling shared by the statistics tools.
 
@@ -121,10 +120,13 @@ std::string label_of(const StatScope& scope, int64_t hostid) {
 
 awaitable<Expected<json, ToolResult>> stat_samples(ToolContext& ctx, const StatScope& scope,
                                                    std::string name) {
+  // CMON has no samples from the future and refuses a window that starts after now.
+  SysTime end = std::min(scope.window.until, std::chrono::system_clock::now());
+  if (scope.window.since >= end) co_return json::array();
   json fields{{"name", name},
               {"cluster_id", scope.cluster.id},
               {"start_datetime", iso_ms(scope.window.since)},
-              {"end_datetime", iso_ms(scope.window.until)}};
+              {"end_datetime", iso_ms(end)}};
   if (scope.hostid) fields["hostid"] = *scope.hostid;
   std::string doing = "read " + name + " statistics of cluster " + scope.cluster.name;
   auto r = co_await call(ctx, "/v2/stat", "statByName", std::move(fields), doing);
