@@ -462,7 +462,8 @@ awaitable<ToolResult> get_recent_changes(ToolContext& ctx, const json& in) {
       bool config = icontains(type, "config");
       std::string summary =
           (config ? "Configuration change: " : type + ": ") + strip_html(get_string(a, "message_text"));
-      if (!get_string(a, "username").empty()) summary += " (by " + get_string(a, "username") + ")";
+      std::string by = get_string(a, "username");
+      if (!by.empty() && summary.find("'" + by + "'") == std::string::npos) summary += " (by " + by + ")";
       events.push_back({*t, json{{"time", iso_utc(*t)},
                                  {"kind", config ? "config" : "audit"},
                                  {"cluster_id", get_int(a, "cluster_id")},

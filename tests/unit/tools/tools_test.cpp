@@ -1,6 +1,9 @@
 // Every read tool against the in-memory CMON world (fixture.hpp): each cluster type, structuredContent
 // checked against the declared outputSchema, and the main failure cases (unknown cluster, access denied,
 // controller down).
+#include <map>
+#include <set>
+
 #include <gtest/gtest.h>
 
 #include "cmon_mcp/tools/all.hpp"
@@ -158,6 +161,126 @@ TEST_F(ToolsTest, ControllerDownIsAnActionableErrorForEveryTool) {
     EXPECT_TRUE(r.is_error) << d.name;
     EXPECT_NE(text_of(r).find("unreachable"), std::string::npos) << d.name << ": " << text_of(r);
   }
+}
+
+// Aggregation over the fake world's three minute samples per node (fixture.cpp): exact figures.
+TEST_F(ToolsTest, HostStatsAggregateAverageMaximumAndLatest) {
+  json args{{"cluster_id", 1}, {"since", "2025-03-01T08:59:00Z"}, {"until", "2025-03-01T10:00:00Z"}};
+  auto r = run("get_host_stats", args);
+  ASSERT_FALSE(r.is_error) << text_of(r);
+  const json& s = *r.structured;
+  ASSERT_FALSE(s["cpu"].empty());
+  const json& cpu = s["cpu"][0];
+  EXPECT_EQ(cpu["samples"], 3);
+  // idle 0.7, 0.6, 0.5 -> used 30%, 40%, 50%; iowait "0.02" sent as a string.
+  EXPECT_DOUBLE_EQ(cpu["cpu_used_pct"]["avg"].get<double>(), 40.0);
+  EXPECT_DOUBLE_EQ(cpu["cpu_used_pct"]["max"].get<double>(), 50.0);
+  EXPECT_DOUBLE_EQ(cpu["cpu_used_pct"]["latest"].get<double>(), 50.0);
+  EXPECT_DOUBLE_EQ(cpu["iowait_pct"]["avg"].get<double>(), 2.0);
+  EXPECT_DOUBLE_EQ(cpu["load1"]["max"].get<double>(), 3.5);
+  EXPECT_DOUBLE_EQ(s["memory"][0]["ram_used_pct"]["avg"].get<double>(), 68.8);
+  EXPECT_DOUBLE_EQ(s["disk"][0]["used_pct"]["latest"].get<double>(), 50.0);
+  EXPECT_DOUBLE_EQ(s["disk"][0]["reads_per_s"]["avg"].get<double>(), 10.0);  // 600 per 60 s interval
+  EXPECT_EQ(s["disk"][0]["device"], "/var/lib");
+  EXPECT_DOUBLE_EQ(s["network"][0]["rx_bytes_per_s"]["avg"].get<double>(), 100000.0);
+  EXPECT_EQ(s["network"][0]["rx_errors"], 1);
+  EXPECT_NE(text_of(r).find("10.0.1.11:3306: CPU avg 40.0%, max 50.0%, latest 50.0%"), std::string::npos)
+      << text_of(r);
+  // The four series are read with four statByName calls, each with the window and the names CMON knows.
+  std::set<std::string> names;
+  for (const auto& c : cmon.calls)
+    if (c.operation == "statByName") {
+      names.insert(c.fields["name"].get<std::string>());
+      EXPECT_EQ(c.fields["start_datetime"], "2025-03-01T08:59:00.000Z");
+      EXPECT_EQ(c.fields["end_datetime"], "2025-03-01T10:00:00.000Z");
+    }
+  EXPECT_EQ(names, (std::set<std::string>{"cpustat", "memorystat", "diskstat", "netstat"}));
+}
+
+TEST_F(ToolsTest, DbStatsPickTheStatOfTheProductAndTurnCountersIntoRates) {
+  const std::map<int, std::string> stat = {{1, "sqlstat"},   {2, "sqlstat"}, {3, "dbstat"},
+                                           {5, "mongoStat"}, {7, "dbstat"},  {8, "dbstat"}};
+  for (const auto& [cid, name] : stat) {
+    json args{{"cluster_id", cid}};
+    auto r = run("get_db_stats", args);
+    ASSERT_FALSE(r.is_error) << text_of(r);
+    EXPECT_EQ((*r.structured)["stat"], name) << cid;
+  }
+  json args{{"cluster_id", 1}};
+  auto r = run("get_db_stats", args);
+  const json& m = (*r.structured)["nodes"][0]["metrics"];
+  EXPECT_DOUBLE_EQ(m["QUERIES"]["avg"].get<double>(), 1000.0);  // 60000 per 60 s
+  EXPECT_EQ(m["QUERIES"]["unit"], "per_s");
+  EXPECT_DOUBLE_EQ(m["THREADS_CONNECTED"]["latest"].get<double>(), 12.0);  // a gauge stays as is
+  EXPECT_EQ(m["THREADS_CONNECTED"]["unit"], "value");
+}
+
+TEST_F(ToolsTest, TopQueriesRunningQueriesAndProcesses) {
+  json args{{"cluster_id", 1}, {"sort_by", "avg_time"}};
+  auto r = run("get_top_queries", args);
+  ASSERT_FALSE(r.is_error) << text_of(r);
+  ASSERT_EQ((*r.structured)["digests"].size(), 2u);
+  EXPECT_EQ((*r.structured)["digests"][0]["count"], 250);  // "250" as a string
+  EXPECT_NE(text_of(r).find("1. UPDATE stock"), std::string::npos) << text_of(r);
+  json redis{{"cluster_id", 8}};
+  auto rr = run("get_top_queries", redis);
+  EXPECT_FALSE(rr.is_error);
+  EXPECT_FALSE((*rr.structured)["applies"].get<bool>());
+  EXPECT_EQ(cmon.count("getTopQueries"), 1u);  // Redis is answered without asking CMON
+
+  json running{{"cluster_id", 1}};
+  auto q = run("list_running_queries", running);
+  ASSERT_EQ((*q.structured)["queries"].size(), 1u) << text_of(q);  // the Sleep session is hidden
+  EXPECT_DOUBLE_EQ((*q.structured)["queries"][0]["time_s"].get<double>(), 42.0);
+  json idle{{"cluster_id", 1}, {"include_idle", true}};
+  auto qi = run("list_running_queries", idle);
+  ASSERT_EQ((*qi.structured)["queries"].size(), 2u);
+  EXPECT_DOUBLE_EQ((*qi.structured)["queries"][0]["time_s"].get<double>(), 600.0);  // "00:10:00.000000"
+
+  json procs{{"cluster_id", 1}, {"top", 1}};
+  auto p = run("list_host_processes", procs);
+  ASSERT_EQ((*p.structured)["hosts"][0]["processes"].size(), 1u);
+  EXPECT_EQ((*p.structured)["hosts"][0]["process_count"], 2);
+  EXPECT_NE(text_of(p).find("mysqld"), std::string::npos);
+}
+
+TEST_F(ToolsTest, ClusterLogStripsHtmlAndMapsTheSeverityFloor) {
+  json args{{"cluster_id", 1}, {"severity", "warning"}};
+  auto r = run("get_cluster_log", args);
+  ASSERT_FALSE(r.is_error) << text_of(r);
+  EXPECT_EQ(text_of(r).find("<strong>"), std::string::npos);
+  EXPECT_NE(text_of(r).find("Host 10.0.1.13 is not responding."), std::string::npos) << text_of(r);
+  for (const auto& c : cmon.calls)
+    if (c.operation == "getLogEntries") {
+      EXPECT_EQ(c.fields["severity"], "LOG_WARNING");
+      EXPECT_EQ(c.fields["cluster_id"], 1);
+      EXPECT_FALSE(c.fields["ascending"].get<bool>());
+    }
+  json one{{"log_id", 150}};
+  auto e = run("get_log_entry", one);
+  ASSERT_FALSE(e.is_error) << text_of(e);
+  EXPECT_EQ((*e.structured)["message"], "Host 10.0.1.13 is down.");
+}
+
+TEST_F(ToolsTest, RecentChangesIsTimeOrderedAndSurvivesOneUnreadableSource) {
+  json args{{"cluster_id", 1}, {"since", "2025-03-01T09:00:00Z"}, {"until", "2025-03-01T10:30:00Z"}};
+  auto r = run("get_recent_changes", args);
+  ASSERT_FALSE(r.is_error) << text_of(r);
+  const json& s = *r.structured;
+  EXPECT_EQ(s["counts"]["state_changes"], 1) << text_of(r);
+  EXPECT_EQ(s["counts"]["config_changes"], 1) << text_of(r);
+  for (size_t i = 1; i < s["events"].size(); ++i)
+    EXPECT_LE(s["events"][i - 1]["time"].get<std::string>(), s["events"][i]["time"].get<std::string>());
+  for (const char* op : {"getJobInstances", "getAlarms", "getLogEntries", "getEntries"})
+    EXPECT_EQ(cmon.count(op), 1u) << op;
+
+  cmon.fail("/v2/audit", "getEntries", cmon::Errc::access_denied, "Access denied.");
+  auto partial = run("get_recent_changes", args);
+  ASSERT_FALSE(partial.is_error) << text_of(partial);
+  ASSERT_EQ((*partial.structured)["gaps"].size(), 1u);
+  EXPECT_NE(text_of(partial).find("Note: could not read the audit log"), std::string::npos)
+      << text_of(partial);
+  EXPECT_EQ((*partial.structured)["counts"]["state_changes"], 1);
 }
 
 }  // namespace
