@@ -881,7 +881,7 @@ awaitable<ToolResult> get_database_growth(ToolContext& ctx, const json& in) {
     if (!d.is_object()) continue;
     auto t = cmon_time(d.contains("created") ? d["created"] : json(get_string(d, "year_month_day")));
     if (!t) t = cmon_time(json(get_string(d, "year_month_day")));
-    if (!t || *t < w->since - std::chrono::hours(24) || *t > w->until) continue;
+    if (!t || *t < w->since || *t > w->until) continue;
     points.push_back(
         {*t, get_string(d, "year_month_day"), get_double(d, "total_data_size"), get_list(d, "dbs")});
   }
