@@ -613,7 +613,9 @@ struct CmonClient::Impl : std::enable_shared_from_this<CmonClient::Impl> {
         }
         co_return unexpected(std::move(raw).error());
       }
-      ReplyContext rctx{ctx.path, ctx.operation, current_text()};
+      // ReplyContext holds views: keep the endpoint text alive for as long as rctx is used.
+      const std::string endpoint_now = current_text();
+      ReplyContext rctx{ctx.path, ctx.operation, endpoint_now};
       json reply = json::parse(raw->body, nullptr, /*allow_exceptions=*/false);
       if (reply.is_object() && iequals(get_string(reply, "request_status"), "Redirect")) {
         auto leader = leader_of(reply);
