@@ -1,0 +1,119 @@
+// From a validated configuration to a running server: CMON client, tools under the operator's policy,
+// the dispatcher, and the stdio or HTTP transport; signals drain it.
+#include "cmon_mcp/app/wiring.hpp"
+
+#include <spdlog/spdlog.h>
+#include <boost/asio/signal_set.hpp>
+
+#include <thread>
+
+#include "cmon_mcp/app/cmon_factory.hpp"
+#include "cmon_mcp/mcp/dispatcher.hpp"
+#include "cmon_mcp/tools/all.hpp"
+#include "cmon_mcp/transport/http_server.hpp"
+#include "cmon_mcp/transport/stdio.hpp"
+#include "cmon_mcp/util/sd_notify.hpp"
+#include "cmon_mcp/version.hpp"
+
+namespace cmon_mcp::app {
+
+namespace {
+
+constexpr auto kDrainDeadline = std::chrono::seconds(10);
+
+bool is_loopback_bind(const std::string& bind) {
+  return bind.rfind("127.", 0) == 0 || bind.rfind("localhost:", 0) == 0 || bind.rfind("[::1]:", 0) == 0;
+}
+
+}  // namespace
+
+Expected<std::unique_ptr<tools::Registry>, std::string> build_registry(const config::Config& c) {
+  auto registry = std::make_unique<tools::Registry>();
+  tools::register_all_tools(*registry);
+  registry->set_policy({.read_only = c.read_only, .allow = c.tools_allow, .deny = c.tools_deny});
+  if (auto unmatched = registry->unmatched_patterns(); !unmatched.empty()) {
+    std::string list;
+    for (const auto& p : unmatched) list += (list.empty() ? "'" : ", '") + p + "'";
+    return unexpected("MCP_TOOLS_ALLOW/MCP_TOOLS_DENY: " + list +
+                      " matches no tool or group (cmon-mcp tools lists them); fix the typo");
+  }
+  if (registry->list().empty())
+    return unexpected(std::string("the configured policy leaves no tool callable"));
+  return registry;
+}
+
+int serve(const config::Config& c) {
+  auto registry = build_registry(c);
+  if (!registry) {
+    spdlog::critical("{}", registry.error());
+    return 2;
+  }
+  const bool http = c.effective_transport() == config::Transport::http;
+  const unsigned threads = http ? std::max(2u, std::thread::hardware_concurrency()) : 1u;
+  asio::io_context io(static_cast<int>(threads));
+  auto cmon = make_cmon_client(c, io.get_executor());
+  if (!cmon) {
+    spdlog::critical("{}", cmon.error());
+    return 2;
+  }
+
+  mcp::DispatcherOptions options;
+  options.identity.version = kVersion;
+  mcp::Dispatcher dispatcher(options, **registry, *cmon.value()->api);
+  spdlog::info("cmon-mcp {} for {} as CMON user '{}', {} tools{}", kVersion, c.cmon_endpoints.front(),
+               c.cmon_username, (*registry)->list().size(), c.read_only ? " (read-only mode)" : "");
+
+  asio::signal_set signals(io, SIGINT, SIGTERM);
+  std::shared_ptr<transport::StdioTransport> stdio;
+  std::unique_ptr<transport::HttpServer> server;
+  if (!http) {
+    stdio = std::make_shared<transport::StdioTransport>(io.get_executor(), dispatcher);
+    stdio->start([&io] { io.stop(); });
+    signals.async_wait([&](boost::system::error_code ec, int) {
+      if (!ec) stdio->stop();
+    });
+  } else {
+    if (c.auth_tokens.empty() && !is_loopback_bind(c.bind_address))
+      spdlog::warn(
+          "MCP_BIND_ADDRESS {} is not a loopback address and MCP_AUTH_TOKEN is empty: anyone who can "
+          "reach this port can manage your databases. Set MCP_AUTH_TOKEN (cmon-mcp gen-token).",
+          c.bind_address);
+    transport::HttpServerOptions http_options;
+    http_options.bind = c.bind_address;
+    http_options.tls_cert_file = c.tls_cert;
+    http_options.tls_key_file = c.tls_key;
+    http_options.auth_tokens = c.auth_tokens;
+    http_options.allowed_origins = c.allowed_origins;
+    http_options.base_url = c.base_url;
+    http_options.stateless = c.stateless;
+    http_options.max_sessions = static_cast<size_t>(c.max_sessions);
+    http_options.session_idle_timeout = std::chrono::seconds(c.session_idle_s);
+    auto& status = *cmon.value();
+    server = std::make_unique<transport::HttpServer>(io.get_executor(), http_options, dispatcher,
+                                                     [&status] { return status.ready(); });
+    auto bound = server->start();
+    if (!bound) {
+      spdlog::critical("cannot serve HTTP on {}: {}", c.bind_address, bound.error());
+      return 1;
+    }
+    spdlog::info("serving MCP on {}://{}:{} (Streamable HTTP /mcp, legacy SSE /sse){}",
+                 c.tls_cert.empty() ? "http" : "https", bound->address().to_string(), bound->port(),
+                 c.auth_tokens.empty() ? ", no bearer token required" : "");
+    signals.async_wait([&](boost::system::error_code ec, int) {
+      if (ec) return;
+      util::sd_notify("STOPPING=1");
+      spdlog::info("stopping: finishing in-flight requests (up to {} s)", kDrainDeadline.count());
+      server->stop(kDrainDeadline, [&io] { io.stop(); });
+    });
+  }
+  util::sd_notify("READY=1");
+
+  std::vector<std::thread> pool;
+  for (unsigned i = 1; i < threads; ++i) pool.emplace_back([&io] { io.run(); });
+  io.run();
+  for (auto& t : pool) t.join();
+  spdlog::info("stopped");
+  return 0;
+}
+
+}  // namespace cmon_mcp::app
