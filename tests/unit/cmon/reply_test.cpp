@@ -160,9 +160,14 @@ std::string read_file(const std::filesystem::path& p) {
 
 // Every real reply decodes, and the outcome agrees with the status in its file name.
 TEST(Captures, EveryCapturedReplyDecodesToItsStatus) {
-  const char* dir = std::getenv("CMON_MCP_CAPTURES_DIR");
-  if (!dir || !*dir || !std::filesystem::is_directory(dir))
-    GTEST_SKIP() << "set CMON_MCP_CAPTURES_DIR to a folder of <Status>-<operation>-rep.json CMON captures";
+  // The captures live in the shared folder beside the checkout; CMON_MCP_CAPTURES_DIR overrides.
+  const char* env = std::getenv("CMON_MCP_CAPTURES_DIR");
+  std::filesystem::path dir =
+      env && *env ? std::filesystem::path(env)
+                  : std::filesystem::path(CMON_MCP_SOURCE_DIR) / ".." / "shared" / "cmon-captures";
+  if (!std::filesystem::is_directory(dir))
+    GTEST_SKIP() << "no CMON captures at " << dir << " (set CMON_MCP_CAPTURES_DIR to a folder of "
+                 << "<Status>-<operation>-rep.json files)";
   int checked = 0;
   std::map<std::string, int> by_status;
   for (const auto& entry : std::filesystem::directory_iterator(dir)) {
