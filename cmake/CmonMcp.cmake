@@ -1,6 +1,11 @@
 # Compiler settings shared by every target of the project.
 
+# -Wno-mismatched-new-delete: with optimisation GCC 12 reports Asio's coroutine frames (which pair
+# their own operator new and delete) as mismatched; a known false positive of GCC's coroutine lowering.
 set(CMON_MCP_WARNINGS -Wall -Wextra -Werror -Wno-missing-field-initializers)
+if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
+  list(APPEND CMON_MCP_WARNINGS -Wno-mismatched-new-delete)
+endif()
 
 if(CMON_MCP_SANITIZE)
   add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all)
