@@ -7,6 +7,7 @@
 
 #include <thread>
 
+#include "cmon_mcp/app/catalogue.hpp"
 #include "cmon_mcp/app/cmon_factory.hpp"
 #include "cmon_mcp/mcp/dispatcher.hpp"
 #include "cmon_mcp/tools/all.hpp"
@@ -60,6 +61,8 @@ int serve(const config::Config& c) {
   mcp::DispatcherOptions options;
   options.identity.version = kVersion;
   mcp::Dispatcher dispatcher(options, **registry, *cmon.value()->api);
+  dispatcher.set_resources(make_cmon_resources());
+  dispatcher.set_prompts(make_dba_prompts());
   spdlog::info("cmon-mcp {} for {} as CMON user '{}', {} tools{}", kVersion, c.cmon_endpoints.front(),
                c.cmon_username, (*registry)->list().size(), c.read_only ? " (read-only mode)" : "");
 

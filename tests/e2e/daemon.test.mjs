@@ -109,3 +109,46 @@ test('CMON down: tools answer with an actionable error and recover', async () =>
     await client.close();
   }
 });
+
+test('resources, resource templates, prompts and completion of cluster names', async () => {
+  const client = await stdioClient();
+  try {
+    const caps = client.getServerCapabilities();
+    assert.ok(caps.resources && caps.prompts && caps.completions);
+    const { resources } = await client.listResources();
+    assert.deepEqual(resources.map((r) => r.uri), ['cmon://clusters']);
+    const { resourceTemplates } = await client.listResourceTemplates();
+    assert.deepEqual(resourceTemplates.map((t) => t.uriTemplate), ['cmon://clusters/{id}', 'cmon://jobs/{id}/log']);
+
+    const all = await client.readResource({ uri: 'cmon://clusters' });
+    const clusters = JSON.parse(all.contents[0].text).clusters;
+    const galera = clusters.find((c) => c.cluster_name === 'prod-galera');
+    assert.ok(galera, 'cmon://clusters lists prod-galera');
+    const one = await client.readResource({ uri: `cmon://clusters/${galera.cluster_id}` });
+    assert.equal(JSON.parse(one.contents[0].text).cluster_name, 'prod-galera');
+    await assert.rejects(client.readResource({ uri: 'cmon://clusters/9999' }), (e) => e.code === -32002);
+    await assert.rejects(client.readResource({ uri: 'file:///etc/passwd' }), (e) => e.code === -32002);
+
+    const jobs = await client.callTool({ name: 'list_jobs', arguments: {} });
+    const jobId = jobs.structuredContent?.jobs?.[0]?.job_id;
+    assert.ok(Number.isInteger(jobId), 'the simulator has jobs');
+    const log = await client.readResource({ uri: `cmon://jobs/${jobId}/log` });
+    assert.equal(JSON.parse(log.contents[0].text).job_id, jobId);
+    assert.ok(Array.isArray(JSON.parse(log.contents[0].text).messages));
+
+    const { prompts } = await client.listPrompts();
+    assert.deepEqual(prompts.map((p) => p.name), ['diagnose_cluster', 'backup_health_review', 'slow_database', 'capacity_review']);
+    const p = await client.getPrompt({ name: 'diagnose_cluster', arguments: { cluster: 'prod-galera' } });
+    assert.match(p.messages[0].content.text, /prod-galera/);
+    assert.match(p.messages[0].content.text, /get_cluster_health/);
+    await assert.rejects(client.getPrompt({ name: 'diagnose_cluster', arguments: {} }), (e) => e.code === -32602);
+
+    const names = await client.complete({ ref: { type: 'ref/prompt', name: 'slow_database' }, argument: { name: 'cluster', value: 'prod' } });
+    assert.ok(names.completion.values.includes('prod-galera'), JSON.stringify(names));
+    for (const v of names.completion.values) assert.match(v, /^prod/i);
+    const ids = await client.complete({ ref: { type: 'ref/resource', uri: 'cmon://clusters/{id}' }, argument: { name: 'id', value: '' } });
+    assert.ok(ids.completion.values.includes(String(galera.cluster_id)));
+  } finally {
+    await client.close();
+  }
+});
