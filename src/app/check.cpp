@@ -9,6 +9,7 @@
 #include "cmon_mcp/app/wiring.hpp"
 #include "cmon_mcp/cmon/errors.hpp"
 #include "cmon_mcp/cmon/normalize.hpp"
+#include "cmon_mcp/transport/http_security.hpp"
 
 namespace cmon_mcp::app {
 
@@ -71,13 +72,12 @@ int run_check(config::Config config) {
 
   if (config.effective_transport() == config::Transport::http) {
     const std::string& b = config.bind_address;
-    auto colon = b.rfind(':');
-    std::string host = b.substr(0, colon);
-    if (host.size() > 1 && host.front() == '[') host = host.substr(1, host.size() - 2);
-    boost::system::error_code ec;
+    auto bind = transport::parse_bind_address(b);
+    boost::system::error_code ec = boost::asio::error::invalid_argument;
     asio::io_context probe;
     asio::ip::tcp::resolver resolver(probe);
-    auto results = resolver.resolve(host, b.substr(colon + 1), ec);
+    asio::ip::tcp::resolver::results_type results;
+    if (bind) results = resolver.resolve(bind->host, std::to_string(bind->port), ec);
     if (!ec && !results.empty()) {
       asio::ip::tcp::acceptor acceptor(probe);
       auto ep = results.begin()->endpoint();

@@ -11,6 +11,7 @@
 #include "cmon_mcp/app/cmon_factory.hpp"
 #include "cmon_mcp/mcp/dispatcher.hpp"
 #include "cmon_mcp/tools/all.hpp"
+#include "cmon_mcp/transport/http_security.hpp"
 #include "cmon_mcp/transport/http_server.hpp"
 #include "cmon_mcp/transport/stdio.hpp"
 #include "cmon_mcp/util/sd_notify.hpp"
@@ -23,7 +24,8 @@ namespace {
 constexpr auto kDrainDeadline = std::chrono::seconds(10);
 
 bool is_loopback_bind(const std::string& bind) {
-  return bind.rfind("127.", 0) == 0 || bind.rfind("localhost:", 0) == 0 || bind.rfind("[::1]:", 0) == 0;
+  auto parsed = transport::parse_bind_address(bind);
+  return parsed && transport::is_loopback_host(parsed->host);
 }
 
 }  // namespace
