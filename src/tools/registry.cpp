@@ -39,19 +39,30 @@ bool policy_pattern_matches(std::string_view pattern, const ToolDefinition& def)
   return glob_match(pattern, def.name) || (!def.group.empty() && pattern == def.group);
 }
 
+Registry::Registry() : action_state_(std::make_shared<ActionState>()) {}
+
 void Registry::add(ToolDefinition def) {
   if (!valid_tool_name(def.name)) throw std::logic_error("invalid tool name '" + def.name + "'");
   if (index_.count(def.name)) throw std::logic_error("duplicate tool '" + def.name + "'");
-  if (!def.handler) throw std::logic_error("tool '" + def.name + "' has no handler");
   if (!def.input_schema.is_object() || def.input_schema.value("type", "") != "object")
     throw std::logic_error("tool '" + def.name + "' input schema must be an object schema");
   if (!def.input_schema.contains("properties")) def.input_schema["properties"] = json::object();
+  if (def.tool_class == ToolClass::read) {
+    if (!def.handler || def.action) throw std::logic_error("read tool '" + def.name + "' needs a handler");
+  } else {
+    // Every state-changing tool runs through the one safety pipeline: no W/D tool has its own handler.
+    if (def.handler || !def.action || !def.action->plan)
+      throw std::logic_error("W/D tool '" + def.name + "' needs an action and no handler");
+    add_action_arguments(def);
+    def.handler = make_action_handler(def, action_state_);
+  }
   index_.emplace(def.name, tools_.size());
   tools_.push_back(std::move(def));
 }
 
 void Registry::set_policy(Policy policy) {
   policy_ = std::move(policy);
+  action_state_->set_settings(policy_.safety);
 }
 
 bool Registry::allowed(const ToolDefinition& def) const {

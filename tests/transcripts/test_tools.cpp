@@ -53,7 +53,8 @@ void register_test_tools(tools::Registry& registry) {
     d.title = "Slow operation";
     d.description = "Waits `ms` milliseconds in ten steps, reporting progress; cancellable. Test tool.";
     d.group = "test";
-    d.tool_class = ToolClass::write;
+    // Read class: W and D tools must be actions (the registry gives them the safety pipeline).
+    d.tool_class = ToolClass::read;
     d.input_schema = json::parse(
         R"({"type":"object","properties":{"ms":{"type":"integer","minimum":0,"maximum":60000}},"required":["ms"]})");
     d.handler = [](ToolContext& ctx, const json& args) -> awaitable<ToolResult> {
@@ -114,7 +115,7 @@ void register_test_tools(tools::Registry& registry) {
     d.title = "Confirmation tool";
     d.description = "Asks the user to confirm through elicitation and reports the answer. Test tool.";
     d.group = "test";
-    d.tool_class = ToolClass::destructive;
+    d.tool_class = ToolClass::read;  // elicitation itself is under test here, not the safety pipeline
     d.handler = [](ToolContext& ctx, const json&) -> awaitable<ToolResult> {
       json schema = json::parse(
           R"({"type":"object","properties":{"confirm":{"type":"boolean","title":"Confirm"}},"required":["confirm"]})");

@@ -19,6 +19,18 @@ void register_maintenance_tools(Registry& registry);
 void register_config_tools(Registry& registry);
 void register_controller_tools(Registry& registry);
 
+// The state-changing (W and D) tools of each domain, in src/tools/<domain>_actions.cpp.
+void register_clusters_actions(Registry& registry);
+void register_nodes_actions(Registry& registry);
+void register_jobs_actions(Registry& registry);
+void register_backups_actions(Registry& registry);
+void register_accounts_actions(Registry& registry);
+void register_users_actions(Registry& registry);
+void register_alarms_actions(Registry& registry);
+void register_maintenance_actions(Registry& registry);
+void register_config_actions(Registry& registry);
+void register_controller_actions(Registry& registry);
+
 // Every domain above, in catalogue order.
 void register_all_tools(Registry& registry);
 

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "cmon_mcp/tools/action.hpp"
 #include "cmon_mcp/tools/tool.hpp"
 
 namespace cmon_mcp::tools {
@@ -12,15 +13,21 @@ namespace cmon_mcp::tools {
 // Operator policy, an upper bound no request can relax. Evaluated in this order:
 // 1. read_only hides every W and D tool; 2. deny patterns remove tools; 3. a non-empty allow list keeps
 // only what it names. Patterns are tool names, group names ("backups") or globs ("*_backup*").
+// `safety` governs how the W and D tools that remain callable run (confirmation, backup guard,
+// duplicates window).
 struct Policy {
   bool read_only = false;
   std::vector<std::string> allow;
   std::vector<std::string> deny;
+  SafetySettings safety;
 };
 
 class Registry {
  public:
-  // Adds a tool; throws std::logic_error on a duplicate or malformed name (a programming error).
+  Registry();
+  // Adds a tool; throws std::logic_error on a duplicate or malformed name, an R tool without a handler or
+  // a W/D tool without an action (programming errors). A W/D tool gets the common action arguments and
+  // the safety pipeline as its handler.
   void add(ToolDefinition def);
 
   // Applies `policy`: tools it excludes are neither listed nor callable.
@@ -44,6 +51,7 @@ class Registry {
   std::vector<ToolDefinition> tools_;
   std::map<std::string, size_t, std::less<>> index_;
   Policy policy_;
+  std::shared_ptr<ActionState> action_state_;
 };
 
 // True when `pattern` (exact name, group, or glob with * and ?) matches the tool.

@@ -71,6 +71,8 @@ struct ToolContext {
 
 using ToolHandler = std::function<awaitable<ToolResult>(ToolContext&, const json& arguments)>;
 
+struct ActionSpec;  // action.hpp: how a W or D tool plans its CMON requests
+
 struct ToolDefinition {
   std::string name;         // verb_noun, snake_case
   std::string title;        // human display name
@@ -79,7 +81,10 @@ struct ToolDefinition {
   ToolClass tool_class = ToolClass::read;
   json input_schema = json{{"type", "object"}, {"properties", json::object()}};
   std::optional<json> output_schema;
+  // R tools have a handler. W and D tools have an action instead: the registry turns it into a handler
+  // that runs the safety pipeline (dry run, confirmation, backup guard, duplicates, topology lock, wait).
   ToolHandler handler;
+  std::shared_ptr<const ActionSpec> action;
 };
 
 // MCP "annotations" object for a definition (readOnlyHint, destructiveHint, idempotentHint,

@@ -12,9 +12,16 @@ ToolDefinition def(std::string name, std::string group, ToolClass c) {
   d.title = d.name;
   d.group = std::move(group);
   d.tool_class = c;
-  d.handler = [](ToolContext&, const json&) -> cmon_mcp::awaitable<ToolResult> {
-    co_return ToolResult::text("");
-  };
+  if (c == ToolClass::read) {
+    d.handler = [](ToolContext&, const json&) -> cmon_mcp::awaitable<ToolResult> {
+      co_return ToolResult::text("");
+    };
+  } else {
+    d.action = make_action(
+        [](ToolContext&, const json&) -> cmon_mcp::awaitable<cmon_mcp::Expected<ActionPlan, ToolResult>> {
+          co_return ActionPlan{};
+        });
+  }
   return d;
 }
 

@@ -1,0 +1,13 @@
+// B.12tools of catalogue B.12 (configuration), state-changing side: planners run by the
+// safety pipeline (action.cpp).
+#include "cmon_mcp/tools/action.hpp"
+#include "cmon_mcp/tools/all.hpp"
+#include "cmon_mcp/tools/common.hpp"
+
+namespace cmon_mcp::tools {
+
+void register_config_actions(Registry& registry) {
+  (void)registry;
+}
+
+}  // namespace cmon_mcp::tools
