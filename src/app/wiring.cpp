@@ -33,7 +33,12 @@ bool is_loopback_bind(const std::string& bind) {
 Expected<std::unique_ptr<tools::Registry>, std::string> build_registry(const config::Config& c) {
   auto registry = std::make_unique<tools::Registry>();
   tools::register_all_tools(*registry);
-  registry->set_policy({.read_only = c.read_only, .allow = c.tools_allow, .deny = c.tools_deny});
+  tools::SafetySettings safety;
+  safety.confirm_destructive = c.confirm_destructive;
+  safety.backup_guard_hours = c.backup_guard_hours;
+  safety.duplicate_window = std::chrono::seconds(c.duplicate_window_s);
+  registry->set_policy(
+      {.read_only = c.read_only, .allow = c.tools_allow, .deny = c.tools_deny, .safety = safety});
   if (auto unmatched = registry->unmatched_patterns(); !unmatched.empty()) {
     std::string list;
     for (const auto& p : unmatched) list += (list.empty() ? "'" : ", '") + p + "'";

@@ -117,6 +117,13 @@ const std::vector<OptionInfo>& known_options() {
       {"MCP_READ_ONLY", "read-only", "offer only tools that change nothing", false, true},
       {"MCP_TOOLS_ALLOW", "tools-allow", "only these tools/groups/globs, comma separated"},
       {"MCP_TOOLS_DENY", "tools-deny", "never these tools/groups/globs, comma separated"},
+      {"MCP_CONFIRM_DESTRUCTIVE", "confirm-destructive",
+       "destructive tools need the user's confirmation (default true; false for automation)"},
+      {"MCP_BACKUP_GUARD_HOURS", "backup-guard-hours",
+       "refuse data-destroying tools on clusters without a successful backup this recent (default 24, 0 = "
+       "off)"},
+      {"MCP_DUPLICATE_WINDOW_S", "duplicate-window",
+       "seconds an identical job submission returns the existing job instead of a new one (default 600)"},
       {"MCP_LOG_LEVEL", "log-level", "trace | debug | info | warn | error | critical | off (default info)"},
   };
   return options;
@@ -306,6 +313,25 @@ Expected<Config, ConfigError> build_config(const Layers& layers) {
   }
   if (auto v = get("MCP_TOOLS_ALLOW")) c.tools_allow = split_list(*v);
   if (auto v = get("MCP_TOOLS_DENY")) c.tools_deny = split_list(*v);
+  if (auto v = get("MCP_CONFIRM_DESTRUCTIVE")) {
+    auto b = parse_bool(*v);
+    if (!b) return bad("MCP_CONFIRM_DESTRUCTIVE", "must be true or false, not '" + *v + "'");
+    c.confirm_destructive = *b;
+  }
+  if (auto v = get("MCP_BACKUP_GUARD_HOURS")) {
+    auto n = parse_int(*v, 0, 24 * 366);
+    if (!n)
+      return bad("MCP_BACKUP_GUARD_HOURS",
+                 "must be a number of hours from 0 (off) to 8784, not '" + *v + "'");
+    c.backup_guard_hours = *n;
+  }
+  if (auto v = get("MCP_DUPLICATE_WINDOW_S")) {
+    auto n = parse_int(*v, 0, 86400);
+    if (!n)
+      return bad("MCP_DUPLICATE_WINDOW_S",
+                 "must be a number of seconds from 0 (off) to 86400, not '" + *v + "'");
+    c.duplicate_window_s = *n;
+  }
   if (auto v = get("MCP_LOG_LEVEL")) {
     static const std::set<std::string> levels = {"trace", "debug",    "info", "warn",
                                                  "error", "critical", "off"};
@@ -408,6 +434,9 @@ std::string print_config(const Config& c) {
       {"MCP_READ_ONLY", c.read_only ? "true" : "false"},
       {"MCP_TOOLS_ALLOW", join(c.tools_allow)},
       {"MCP_TOOLS_DENY", join(c.tools_deny)},
+      {"MCP_CONFIRM_DESTRUCTIVE", c.confirm_destructive ? "true" : "false"},
+      {"MCP_BACKUP_GUARD_HOURS", std::to_string(c.backup_guard_hours)},
+      {"MCP_DUPLICATE_WINDOW_S", std::to_string(c.duplicate_window_s)},
       {"MCP_LOG_LEVEL", c.log_level},
   };
   std::string out;

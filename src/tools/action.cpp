@@ -2,6 +2,8 @@
 #include "cmon_mcp/tools/action.hpp"
 
 #include <openssl/rand.h>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/detached.hpp>
 
 #include <algorithm>
 #include <stdexcept>

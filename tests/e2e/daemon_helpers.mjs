@@ -53,6 +53,14 @@ export async function startSim(args = []) {
     async state() {
       return (await fetch(`${admin}/state`)).json();
     },
+    // {"job_speed": 0.1} makes jobs last 30 s, {"job_speed": 20} 150 ms.
+    async config(body) {
+      const r = await fetch(`${admin}/config`, { method: 'POST', body: JSON.stringify(body) });
+      assert.equal(r.status, 200);
+    },
+    async job(id) {
+      return (await fetch(`${admin}/state/jobs/${id}`)).json();
+    },
     stop: () => stopChild(child),
   };
 }

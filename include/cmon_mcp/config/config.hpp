@@ -47,6 +47,9 @@ struct Config {
   bool read_only = false;
   std::vector<std::string> tools_allow;
   std::vector<std::string> tools_deny;
+  bool confirm_destructive = true;
+  int backup_guard_hours = 24;
+  int duplicate_window_s = 600;
 
   // Logging
   std::string log_level = "info";

@@ -91,15 +91,19 @@ class RecordingHost : public tools::ToolHost {
   void log(std::string_view level, json data) override {
     logs.push_back({std::string(level), std::move(data)});
   }
-  bool can_elicit() const override { return false; }
-  awaitable<tools::ElicitationAnswer> elicit(std::string, json) override {
-    co_return tools::ElicitationAnswer{"unsupported", json::object()};
+  // Set `elicit_answer` to play a client that can elicit and answers this way.
+  bool can_elicit() const override { return elicit_answer.has_value(); }
+  awaitable<tools::ElicitationAnswer> elicit(std::string message, json) override {
+    elicited.push_back(std::move(message));
+    co_return elicit_answer.value_or(tools::ElicitationAnswer{"unsupported", json::object()});
   }
   awaitable<std::optional<json>> request_client(std::string, json) override { co_return std::nullopt; }
   std::string protocol_version() const override { return "2025-06-18"; }
 
   std::vector<Progress> progresses;
   std::vector<std::pair<std::string, json>> logs;
+  std::optional<tools::ElicitationAnswer> elicit_answer;
+  std::vector<std::string> elicited;
 };
 
 // Runs `name` from `registry` with `args` against `api`; rethrows a handler's exception.
