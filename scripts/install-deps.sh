@@ -8,6 +8,7 @@ packages=(
   libboost1.81-dev nlohmann-json3-dev libspdlog-dev libcli11-dev libssl-dev libsystemd-dev
   libgtest-dev libgmock-dev
   openssl curl procps
+  wrk hyperfine binutils
 )
 # A machine that already has Node.js (the end-to-end tests need 18+) keeps it; else Debian's.
 command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
@@ -24,10 +25,13 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-# The end-to-end tests drive cmon-mcp with the official MCP clients, pinned in tests/e2e/package-lock.json.
+# The end-to-end tests drive cmon-mcp with the official MCP clients, pinned in tests/e2e/package-lock.json;
+# the benchmark's reference server is built on the official TypeScript SDK, pinned in bench/package-lock.json.
 root="$(cd "$(dirname "$0")/.." && pwd)"
-if [ -f "$root/tests/e2e/package-lock.json" ]; then
-  if [ ! -d "$root/tests/e2e/node_modules" ] || [ "$root/tests/e2e/package-lock.json" -nt "$root/tests/e2e/node_modules/.package-lock.json" ]; then
-    (cd "$root/tests/e2e" && npm ci --no-audit --no-fund --loglevel=error)
+for dir in "$root/tests/e2e" "$root/bench"; do
+  if [ -f "$dir/package-lock.json" ]; then
+    if [ ! -d "$dir/node_modules" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then
+      (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+    fi
   fi
-fi
+done
