@@ -8,7 +8,11 @@
 //                                    each doing initialize + one call; print a JSON line with the server's
 //                                    RSS before and after and the failures
 //   client.mjs cookie SIMURL         log in to cmon-sim, print the cmon-sid cookie
+//   client.mjs startup RUNS CMD ARGS...
+//                                    start a stdio server RUNS times, write initialize, time exec to the
+//                                    answer's line; print a JSON line with the median and the runs
 import http from 'node:http';
+import { spawn } from 'node:child_process';
 import https from 'node:https';
 import { readFileSync } from 'node:fs';
 
@@ -218,6 +222,39 @@ function simCookie(simUrl) {
   });
 }
 
+// One start of a stdio server: milliseconds from spawn to the complete initialize answer.
+function startOnce(cmd, args) {
+  return new Promise((resolve, reject) => {
+    const t0 = process.hrtime.bigint();
+    const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'ignore'] });
+    let out = '';
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error('no initialize answer in 30 s'));
+    }, 30000);
+    child.stdout.on('data', (d) => {
+      out += d;
+      const nl = out.indexOf('\n');
+      if (nl < 0) return;
+      const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+      clearTimeout(timer);
+      child.kill('SIGKILL');
+      const answer = JSON.parse(out.slice(0, nl));
+      answer.result ? resolve(ms) : reject(new Error(`initialize failed: ${out.slice(0, 200)}`));
+    });
+    child.on('error', reject);
+    child.stdin.on('error', () => {});
+    child.stdin.write(JSON.stringify({ ...INIT, id: 1 }) + '\n');
+  });
+}
+
+async function startup(runs, cmd, args) {
+  const times = [];
+  for (let i = 0; i < runs; i++) times.push(await startOnce(cmd, args));
+  const sorted = [...times].sort((a, b) => a - b);
+  return { runs, median_ms: sorted[Math.floor((runs - 1) / 2)], min_ms: sorted[0], max_ms: sorted[runs - 1] };
+}
+
 const [cmd, ...args] = process.argv.slice(2);
 const watchdog = setTimeout(() => {
   process.stderr.write(`client ${cmd}: gave up after 10 minutes\n`);
@@ -236,10 +273,12 @@ try {
   } else if (cmd === 'scale') {
     const call = args[4] ? JSON.parse(args[4]) : { jsonrpc: '2.0', method: 'ping' };
     process.stdout.write(JSON.stringify(await scale(args[0], args[1], Number(args[2]), Number(args[3]), call)) + '\n');
+  } else if (cmd === 'startup') {
+    process.stdout.write(JSON.stringify(await startup(Number(args[0]), args[1], args.slice(2))) + '\n');
   } else if (cmd === 'cookie') {
     process.stdout.write((await simCookie(args[0])) + '\n');
   } else {
-    throw new Error('usage: client.mjs sessions|check|scale|cookie ...');
+    throw new Error('usage: client.mjs sessions|check|scale|cookie|startup ...');
   }
   agent.destroy();
   process.exit(0);
