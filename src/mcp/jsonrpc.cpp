@@ -49,6 +49,15 @@ std::optional<json> parse(std::string_view text, ParseFailure* failure) {
       *failure = {error_code::parse_error,
                   "Parse error: " + (pos == std::string::npos ? what : what.substr(pos))};
     }
+  } catch (const json::exception& e) {
+    // A number beyond double's range ("1e400") is out_of_range, not parse_error, in nlohmann: without
+    // this it escaped to the transport, which dropped the HTTP connection without an answer.
+    if (failure) {
+      std::string what = e.what();
+      auto pos = what.find("number overflow");
+      *failure = {error_code::parse_error,
+                  "Parse error: " + (pos == std::string::npos ? what : what.substr(pos))};
+    }
   }
   return std::nullopt;
 }

@@ -38,6 +38,15 @@ TEST(Parse, ErrorsAndDepthLimit) {
   auto big = parse("123456789012345678901234567890", &f);
   ASSERT_TRUE(big);  // huge numbers parse as floating point, never crash
   EXPECT_TRUE(big->is_number_float());
+  // Beyond double's range: a parse error like any other, never an exception (found by the HTTP abuse
+  // test, tests/e2e/abuse_http.test.mjs).
+  for (const char* overflow : {"1e400", "-1e400", R"({"jsonrpc":"2.0","id":1e999,"method":"ping"})",
+                               R"({"a":[1.7976931348623157e309]})"}) {
+    f = {};
+    EXPECT_FALSE(parse(overflow, &f)) << overflow;
+    EXPECT_EQ(f.code, error_code::parse_error) << overflow;
+    EXPECT_NE(f.message.find("Parse error"), std::string::npos) << f.message;
+  }
 }
 
 TEST(Serialize, CompactAndNewlineFree) {
