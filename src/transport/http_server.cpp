@@ -99,6 +99,8 @@ class HttpServer::Impl : public std::enable_shared_from_this<Impl> {
   Expected<tcp::endpoint, std::string> start();
   void stop(std::chrono::milliseconds deadline, std::function<void()> on_stopped);
   void stop_now();
+  // Serves a connected socket (from accept, or handed in through HttpServer::serve_connection).
+  void adopt(tcp::socket socket);
   size_t session_count() const {
     std::lock_guard lock(mutex_);
     return sessions_.size();
@@ -297,16 +299,20 @@ awaitable<void> HttpServer::Impl::accept_loop() {
       co_await t.async_wait(kTuple);
       continue;
     }
-    auto strand = socket.get_executor();
-    asio::co_spawn(strand, run_connection(std::move(socket)), [](std::exception_ptr ep) {
-      if (!ep) return;
-      try {
-        std::rethrow_exception(ep);
-      } catch (const std::exception& e) {
-        spdlog::error("HTTP connection failed: {}", e.what());
-      }
-    });
+    adopt(std::move(socket));
   }
+}
+
+void HttpServer::Impl::adopt(tcp::socket socket) {
+  auto strand = socket.get_executor();
+  asio::co_spawn(strand, run_connection(std::move(socket)), [](std::exception_ptr ep) {
+    if (!ep) return;
+    try {
+      std::rethrow_exception(ep);
+    } catch (const std::exception& e) {
+      spdlog::error("HTTP connection failed: {}", e.what());
+    }
+  });
 }
 
 awaitable<void> HttpServer::Impl::reap_loop() {
@@ -1181,6 +1187,10 @@ std::uint16_t HttpServer::port() const {
 
 void HttpServer::stop(std::chrono::milliseconds deadline, std::function<void()> on_stopped) {
   impl_->stop(deadline, std::move(on_stopped));
+}
+
+void HttpServer::serve_connection(tcp::socket socket) {
+  impl_->adopt(std::move(socket));
 }
 
 size_t HttpServer::session_count() const {

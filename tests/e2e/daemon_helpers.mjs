@@ -2,6 +2,8 @@
 // ports, and stops both by PID.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { createWriteStream, mkdirSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import assert from 'node:assert/strict';
 
@@ -22,6 +24,25 @@ function waitForLine(stream, pattern, child, what) {
   });
 }
 
+// A log file under $BUILD_DIR/test-logs for a child's stderr (the secret scan, tests/e2e/scan_logs.mjs,
+// reads them all after the suite); null when BUILD_DIR is not set.
+let logSeq = 0;
+export function logFile(what) {
+  const dir = process.env.BUILD_DIR ? join(process.env.BUILD_DIR, 'test-logs') : null;
+  if (!dir) return null;
+  mkdirSync(dir, { recursive: true });
+  const script = basename(process.argv[1] ?? 'node').replace(/\.test\.mjs$|\.mjs$/, '');
+  return createWriteStream(join(dir, `${script}-${process.pid}-${++logSeq}-${what}.log`));
+}
+
+// Copies a child's stderr into a log file (and keeps the stream flowing when nothing else reads it).
+export function logStderr(stream, what) {
+  const file = logFile(what);
+  if (file) stream.pipe(file);
+  else stream.resume();
+  return file?.path ?? null;
+}
+
 async function stopChild(child) {
   if (child.exitCode !== null || child.signalCode !== null) return;
   child.kill('SIGTERM');
@@ -31,7 +52,8 @@ async function stopChild(child) {
 export async function startSim(args = []) {
   const binary = process.env.CMON_SIM;
   assert.ok(binary, 'CMON_SIM must name the cmon-sim binary');
-  const child = spawn(binary, ['--bind', '127.0.0.1:0', '--job-speed', '20', ...args], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const child = spawn(binary, ['--bind', '127.0.0.1:0', '--job-speed', '20', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  logStderr(child.stderr, 'cmon-sim');
   const lines = [];
   const ready = new Promise((resolve, reject) => {
     createInterface({ input: child.stdout }).on('line', (line) => {
@@ -61,20 +83,30 @@ export async function startSim(args = []) {
     async job(id) {
       return (await fetch(`${admin}/state/jobs/${id}`)).json();
     },
+    async stats() {
+      return (await fetch(`${admin}/stats`)).json();
+    },
+    async resetStats() {
+      assert.equal((await fetch(`${admin}/stats/reset`, { method: 'POST', body: '{}' })).status, 200);
+    },
+    async expireSessions() {
+      assert.equal((await fetch(`${admin}/sessions/expire`, { method: 'POST', body: '{}' })).status, 200);
+    },
     stop: () => stopChild(child),
   };
 }
 
 // cmon-mcp serving HTTP on 127.0.0.1:0; resolves once it logged its port.
-export async function startDaemon(sim, extraArgs = [], env = {}) {
+// `username` defaults to the simulator's default user (admin, password admin via CMON_PASSWORD).
+export async function startDaemon(sim, extraArgs = [], env = {}, username = 'admin') {
   const binary = process.env.CMON_MCP;
   assert.ok(binary, 'CMON_MCP must name the cmon-mcp binary');
-  const child = spawn(binary, ['-endpoint', sim.endpoint, '-username', 'admin', '-bind', '127.0.0.1:0', ...extraArgs], {
+  const child = spawn(binary, ['-endpoint', sim.endpoint, '-username', username, '-bind', '127.0.0.1:0', ...extraArgs], {
     stdio: ['ignore', 'ignore', 'pipe'],
     env: { ...process.env, CMON_PASSWORD: 'admin', ...env },
   });
+  const log = logStderr(child.stderr, 'cmon-mcp');
   const m = await waitForLine(child.stderr, /serving MCP on http:\/\/127\.0\.0\.1:(\d+)/, child, 'cmon-mcp');
-  child.stderr.resume();
   const port = Number(m[1]);
-  return { port, url: (path) => new URL(`http://127.0.0.1:${port}${path}`), stop: () => stopChild(child), child };
+  return { port, url: (path) => new URL(`http://127.0.0.1:${port}${path}`), stop: () => stopChild(child), child, log };
 }

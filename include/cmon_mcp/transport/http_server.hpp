@@ -69,6 +69,11 @@ class HttpServer {
   // everything; `on_stopped` runs (on the server's executor) once no connection is left.
   void stop(std::chrono::milliseconds deadline, std::function<void()> on_stopped = {});
 
+  // Serves one already-connected socket exactly like an accepted connection (plain HTTP; TLS only when
+  // start() loaded a certificate). No listening port is needed: the HTTP fuzz target feeds raw bytes
+  // through a socket pair this way.
+  void serve_connection(asio::ip::tcp::socket socket);
+
   // Live sessions of both transports (for tests and metrics).
   size_t session_count() const;
 
