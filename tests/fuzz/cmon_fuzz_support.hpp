@@ -82,36 +82,52 @@ class ScriptedCmon final : public cmon::Api {
   std::deque<std::string> replies_;
 };
 
-// Arguments valid for the tool's input schema, the fuzzer choosing among the enum values of
-// `format` and `detail`.
+// A value valid for `schema` (enum: its first value; numbers: at least 1 and the minimum; arrays: one
+// item; objects: their required properties), with the few names whose strings must look real.
+inline nlohmann::json value_for(const std::string& key, const nlohmann::json& schema) {
+  if (schema.contains("enum") && !schema["enum"].empty()) return schema["enum"][0];
+  const std::string type = schema.value("type", "string");
+  if (type == "integer" || type == "number")
+    return std::max<long long>(1, schema.contains("minimum") ? schema["minimum"].get<long long>() : 1);
+  if (type == "boolean") return false;
+  if (type == "array") {
+    nlohmann::json items = schema.value("items", nlohmann::json::object());
+    return nlohmann::json::array({value_for(key == "hosts" ? "host" : key, items)});
+  }
+  if (type == "object") {
+    nlohmann::json out = nlohmann::json::object();
+    for (const auto& r : schema.value("required", nlohmann::json::array()))
+      out[r.get<std::string>()] =
+          value_for(r.get<std::string>(), schema.at("properties").at(r.get<std::string>()));
+    return out;
+  }
+  if (key == "host") return "10.0.1.11";
+  if (key == "node") return "10.0.1.11:3306";
+  return "x";
+}
+
+// Arguments for a tool: its required properties, cluster 1, no waiting for jobs (wait=false: a fuzzer
+// cannot afford real time), destructive tools confirmed; the fuzzer chooses among the enum values of
+// `format` and `detail` with the option letters j and d.
 inline nlohmann::json arguments_for(const tools::ToolDefinition& def, std::string_view options) {
   const nlohmann::json& props = def.input_schema.at("properties");
   nlohmann::json args = nlohmann::json::object();
   if (props.contains("cluster_id")) args["cluster_id"] = 1;
   for (const auto& name : def.input_schema.value("required", nlohmann::json::array())) {
     const std::string key = name.get<std::string>();
-    const nlohmann::json& p = props.at(key);
-    const std::string type = p.value("type", "string");
-    if (key == "hosts") {
-      args[key] = nlohmann::json::array({"10.0.1.11"});
-    } else if (key == "node") {
-      args[key] = "10.0.1.11:3306";
-    } else if (type == "integer") {
-      args[key] = std::max<long long>(1, p.value("minimum", 1LL));
-    } else {
-      args[key] = "x";
-    }
+    args[key] = value_for(key, props.at(key));
   }
-  if (props.contains("timeout_s")) args["timeout_s"] = props["timeout_s"].value("minimum", 1LL);
-  auto pick = [&](const char* key, char letter, int index_if_set) {
+  if (props.contains("timeout_s")) args["timeout_s"] = value_for("timeout_s", props["timeout_s"]);
+  if (props.contains("wait")) args["wait"] = false;
+  if (props.contains("confirm")) args["confirm"] = true;
+  auto pick = [&](const char* key, char letter) {
     if (!props.contains(key) || !props[key].contains("enum")) return;
     const nlohmann::json& values = props[key]["enum"];
     bool set = options.find(letter) != std::string_view::npos;
-    int i = set ? index_if_set : 0;
-    if (i < static_cast<int>(values.size())) args[key] = values[static_cast<size_t>(i)];
+    if (set && values.size() > 1) args[key] = values[1];
   };
-  pick("format", 'j', 1);
-  pick("detail", 'd', 1);
+  pick("format", 'j');
+  pick("detail", 'd');
   return args;
 }
 
