@@ -290,21 +290,35 @@ awaitable<Expected<JobCheck, ToolResult>> check_jobs(ToolContext& ctx, const Clu
   if (!r) co_return unexpected(std::move(r.error()));
   const auto now = std::chrono::system_clock::now();
   const bool topology = is_topology_command(command);
+  // A finished identical job counts as the one a retry meant only while no other job was submitted on the
+  // cluster after it: "stop node, start node, stop node" must stop the node again.
+  std::optional<SysTime> newest_other;
+  std::vector<json> identical;
   for (const auto& job : get_list(*r, "jobs")) {
     if (get_int(job, "cluster_id", cluster.id) != cluster.id) continue;
     std::string status = get_string(job, "status");
     bool active = cmon::is_job_running(status) || cmon::is_job_pending(status);
     if (topology && out.topology_block.is_null() && active && is_topology_command(job_command(job)))
       out.topology_block = job;
-    if (!look_for_duplicates || !out.duplicate.is_null()) continue;
-    if (job_command(job) != command || !job_alive_or_recent_success(job)) continue;
-    if (scheduled != !get_string(job, "recurrence").empty()) continue;
-    if (scheduled && get_string(job, "recurrence") != new_job.value("recurrence", "")) continue;
-    json data = get_object(cmon::parse_job_spec(job.value("job_spec", json())), "job_data");
-    if (data != new_data) continue;
     auto created = cmon_time(job.value("created", json()));
-    if (!created || now - *created > window) continue;
-    out.duplicate = job;
+    bool same = job_command(job) == command && scheduled == !get_string(job, "recurrence").empty() &&
+                (!scheduled || get_string(job, "recurrence") == new_job.value("recurrence", "")) &&
+                get_object(cmon::parse_job_spec(job.value("job_spec", json())), "job_data") == new_data;
+    if (!same) {
+      if (created && (!newest_other || *created > *newest_other)) newest_other = created;
+      continue;
+    }
+    if (look_for_duplicates && job_alive_or_recent_success(job) && created && now - *created <= window)
+      identical.push_back(job);
+  }
+  for (const auto& job : identical) {
+    std::string status = get_string(job, "status");
+    bool active = cmon::is_job_running(status) || cmon::is_job_pending(status);
+    auto created = cmon_time(job.value("created", json()));
+    if (active || !newest_other || *created >= *newest_other) {
+      out.duplicate = job;
+      break;
+    }
   }
   co_return out;
 }
@@ -380,7 +394,8 @@ awaitable<std::optional<ToolResult>> follow(ToolContext& ctx, int64_t job_id, co
             follow_hint(job_id) + "\n";
   } else {
     out["outcome"] = "ended";
-    out["status"] = iequals(status, "FINISHED") ? "done" : "failed";
+    if (out.value("status", "") != "duplicate")
+      out["status"] = iequals(status, "FINISHED") ? "done" : "failed";
     text += "Job " + std::to_string(job_id) + " ended " + status + " after " +
             human_duration(out["duration_s"].get<double>()) + ".\n";
   }

@@ -357,13 +357,27 @@ TEST_F(ActionTest, IdenticalRecentJobIsReturnedInsteadOfStartingAnother) {
   ToolResult later = run(r, "zap_node", args);
   EXPECT_EQ((*later.structured)["status"], "submitted");
 
+  // A finished identical job followed by another job on the cluster is history, not a retry: "stop node,
+  // start node, stop node" stops it again.
+  existing["created"] = iso_ago(std::chrono::seconds(60));
+  json start = existing;
+  start["job_id"] = 55;
+  start["job_spec"]["command"] = "start";
+  start["created"] = iso_ago(std::chrono::seconds(30));
+  jobs(json::array({start, existing}));
+  ToolResult again = run(r, "zap_node", args);
+  EXPECT_EQ((*again.structured)["status"], "submitted");
+  jobs(json::array({existing}));
+  ToolResult retried = run(r, "zap_node", args);
+  EXPECT_EQ((*retried.structured)["status"], "duplicate");
+
   // force_new overrides a recent duplicate.
   existing["created"] = iso_ago(std::chrono::seconds(5));
   jobs(json::array({existing}));
   args["force_new"] = true;
   ToolResult forced = run(r, "zap_node", args);
   EXPECT_EQ((*forced.structured)["status"], "submitted");
-  EXPECT_EQ(created.size(), 4u);
+  EXPECT_EQ(created.size(), 5u);
 }
 
 TEST_F(ActionTest, WaitFollowsTheJobWithProgressAndReportsTheEnd) {
