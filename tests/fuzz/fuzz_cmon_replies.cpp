@@ -1,4 +1,5 @@
-// Fuzzes the decoding of CMON's replies by every tool. Input: the first line names the tool (any other
+// Fuzzes the decoding of CMON's replies by every tool (but wait_for_job, which polls in real time; the
+// replies it reads are get_job's and get_job_log's). Input: the first line names the tool (any other
 // text picks one by its first byte) and may carry option letters after a space ("j": format json,
 // "d": detail full); every further line is the body of one CMON reply, given to the tool's calls in
 // order through cmon::decode_reply exactly as CmonClient does (a line "!NNN body" replies with HTTP
@@ -8,18 +9,13 @@
 #include <set>
 
 #include "cmon_fuzz_support.hpp"
-#include "cmon_mcp/tools/all.hpp"
 #include "cmon_mcp/util/json_schema.hpp"
 
 using namespace cmon_mcp;
 using nlohmann::json;
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  static tools::Registry registry = [] {
-    tools::Registry r;
-    tools::register_all_tools(r);
-    return r;
-  }();
+  static tools::Registry registry = fuzz::real_tools();  // wait_for_job polls in real time: left out
   static const std::vector<const tools::ToolDefinition*> all = registry.list();
   if (size == 0) return 0;
 

@@ -47,8 +47,7 @@ int main(int argc, char** argv) {
     std::cerr << "usage: make_cmon_replies_seeds <corpus dir>\n";
     return 2;
   }
-  tools::Registry registry;
-  tools::register_all_tools(registry);
+  tools::Registry registry = fuzz::real_tools();
   for (const auto* def : registry.list()) {
     for (std::string_view options : {"", "jd"}) {
       test::FakeCmon world;
