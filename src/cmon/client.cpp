@@ -267,6 +267,10 @@ struct CmonClient::Impl : std::enable_shared_from_this<CmonClient::Impl> {
   EndpointUrl current;
   std::string pin;      // normalised hex, "" when not pinning
   std::string key_pem;  // RSA key login when password is empty
+  // The system trust store costs tens of milliseconds of start-up to parse; without CMON_CA_FILE it is
+  // loaded (strand only) before the first handshake that verifies a chain, never when CMON is on
+  // loopback or pinned.
+  bool trust_store_loaded = false;
 
   // Pool (strand only).
   std::vector<std::unique_ptr<Connection>> idle;
@@ -383,6 +387,13 @@ struct CmonClient::Impl : std::enable_shared_from_this<CmonClient::Impl> {
     if (!verify_chain) {
       c.stream.set_verify_mode(ssl::verify_none);
       return;
+    }
+    if (!trust_store_loaded && opt.ca_file.empty()) {
+      // The store belongs to the context and is consulted at handshake time, so streams made before
+      // this see it too. A system without one fails the verification below, with its reason.
+      boost::system::error_code ignored;
+      ssl_ctx.set_default_verify_paths(ignored);
+      trust_store_loaded = true;
     }
     c.stream.set_verify_mode(ssl::verify_peer);
     Connection* conn = &c;
@@ -785,10 +796,7 @@ CmonClient::CmonClient(asio::any_io_executor executor, CmonClientOptions options
   impl_->set_current(impl_->endpoints.front());
   if (!o.tls_fingerprint.empty()) impl_->pin = *normalize_fingerprint(o.tls_fingerprint);
   if (o.password.empty()) impl_->key_pem = o.key_pem.empty() ? read_text(o.key_file) : o.key_pem;
-  if (!o.ca_file.empty())
-    impl_->ssl_ctx.load_verify_file(o.ca_file);
-  else
-    impl_->ssl_ctx.set_default_verify_paths();
+  if (!o.ca_file.empty()) impl_->ssl_ctx.load_verify_file(o.ca_file);
   impl_->ssl_ctx.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
                              ssl::context::no_sslv3 | ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
 }
