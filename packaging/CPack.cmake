@@ -2,6 +2,10 @@
 # The unit goes to /usr/lib/systemd/system (systemd's package location on Debian 12 and RPM
 # distributions alike); /etc/default/cmon-mcp is a configuration file never overwritten on upgrade.
 
+# cpack (and the package_build_inspect test) packages what is built instead of first building every
+# target, tests included: build with scripts/build.sh before packaging.
+set(CMAKE_SKIP_INSTALL_ALL_DEPENDENCY ON)
+
 install(FILES ${PROJECT_SOURCE_DIR}/systemd/cmon-mcp.service DESTINATION lib/systemd/system)
 install(FILES ${PROJECT_SOURCE_DIR}/etc/default/cmon-mcp DESTINATION /etc/default
         PERMISSIONS OWNER_READ OWNER_WRITE GROUP_READ)

@@ -12,6 +12,8 @@ packages=(
   # The sanitizer build and the fuzzers (scripts/build-sanitized.sh, fuzz.sh): clang, libFuzzer and the
   # sanitizer runtimes, llvm-symbolizer for readable reports.
   clang-14 libclang-rt-14-dev llvm-14
+  # the packaging stage: dpkg-shlibdeps, rpmbuild, systemd-analyze; adduser for the .deb's postinst
+  dpkg-dev rpm systemd adduser init-system-helpers
 )
 # A machine that already has Node.js (the end-to-end tests need 18+) keeps it; else Debian's.
 command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)

@@ -61,8 +61,12 @@ Expected<CommandLine, config::ConfigError> parse_command_line(const std::vector<
       ->add_option("client", out.client, "claude-desktop | claude-code | codex | mcp-remote | inspector")
       ->required()
       ->check(CLI::IsMember({"claude-desktop", "claude-code", "codex", "mcp-remote", "inspector"}));
+  auto* settings = app.add_subcommand(
+      "settings", "print every setting: variable, flag, default and meaning (docs/configuration.md)");
+  settings->add_option("--format", out.tools_format, "table | markdown")
+      ->check(CLI::IsMember({"table", "markdown"}));
   // Settings may follow the sub-command too: cmon-mcp check --config /tmp/test.env
-  for (auto* sub : {check, gen_token, tools, client_config}) sub->fallthrough();
+  for (auto* sub : {check, gen_token, tools, client_config, settings}) sub->fallthrough();
 
   std::vector<std::string> argv = config::normalize_argv(args);
   // CLI11 wants the arguments in reverse order when given as a vector.
@@ -83,6 +87,7 @@ Expected<CommandLine, config::ConfigError> parse_command_line(const std::vector<
   if (gen_token->parsed()) out.command = Command::gen_token;
   if (tools->parsed()) out.command = Command::tools;
   if (client_config->parsed()) out.command = Command::client_config;
+  if (settings->parsed()) out.command = Command::settings;
   for (const auto& o : config::known_options()) {
     CLI::Option* opt = given[o.key];
     if (opt->count() == 0) continue;

@@ -4,6 +4,7 @@
 #include <openssl/rand.h>
 
 #include <algorithm>
+#include <set>
 #include <sstream>
 #include <stdexcept>
 
@@ -56,6 +57,77 @@ json stdio_entry(const config::Config& c) {
   if (!c.cmon_password.empty() && c.cmon_password_file.empty())
     entry["env"] = {{"CMON_PASSWORD", "<password>"}};
   return entry;
+}
+
+const char* class_letter(tools::ToolClass c) {
+  return c == tools::ToolClass::read ? "R" : c == tools::ToolClass::write ? "W" : "D";
+}
+
+// A Markdown table cell: one line, pipes escaped.
+std::string cell(std::string text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '\n') {
+      out += ' ';
+    } else if (c == '|') {
+      out += "\\|";
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+std::string schema_type(const json& s) {
+  if (s.contains("enum")) {
+    std::string out;
+    for (const auto& v : s["enum"])
+      out += (out.empty() ? "" : " \\| ") + (v.is_string() ? v.get<std::string>() : v.dump());
+    return out;
+  }
+  std::string t = s.value("type", std::string("any"));
+  if (t == "array" && s.contains("items")) t += " of " + s["items"].value("type", std::string("any"));
+  return t;
+}
+
+// docs/tools.md: an index, then each tool by group with its arguments.
+std::string tools_markdown(const std::vector<const tools::ToolDefinition*>& list) {
+  std::ostringstream out;
+  out << "# Tools reference\n\n"
+      << "Generated from the tool registry by `cmon-mcp tools --format markdown`; do not edit by hand.\n"
+      << "Regenerate with `scripts/gen-docs.sh` (the `docs_tools_current` test fails when this file is "
+         "stale).\n\n"
+      << "Classes: **R** reads and changes nothing (`readOnlyHint`), **W** changes state recoverably, **D** "
+         "is "
+         "destructive and needs `confirm: true`. Every tool answers with a concise text summary and, for "
+         "clients that support it, `structuredContent` matching its `outputSchema`. `MCP_READ_ONLY=true` "
+         "offers only the R tools; `MCP_TOOLS_ALLOW`/`MCP_TOOLS_DENY` take the names and groups below.\n\n"
+      << "| Tool | Class | Group | Title |\n|---|---|---|---|\n";
+  for (const auto* d : list)
+    out << "| [`" << d->name << "`](#" << d->name << ") | " << class_letter(d->tool_class) << " | "
+        << d->group << " | " << cell(d->title) << " |\n";
+  std::string group;
+  for (const auto* d : list) {
+    if (d->group != group) {
+      group = d->group;
+      out << "\n## " << group << "\n";
+    }
+    out << "\n### " << d->name << "\n\n**" << d->title << "** (" << class_letter(d->tool_class) << ")\n\n"
+        << d->description << "\n\n";
+    const json props = d->input_schema.value("properties", json::object());
+    if (props.empty()) {
+      out << "No arguments.\n";
+      continue;
+    }
+    std::set<std::string> required;
+    for (const auto& r : d->input_schema.value("required", json::array()))
+      required.insert(r.get<std::string>());
+    out << "| Argument | Type | Required | Description |\n|---|---|---|---|\n";
+    for (const auto& [name, s] : props.items())
+      out << "| `" << name << "` | " << schema_type(s) << " | " << (required.count(name) ? "yes" : "")
+          << " | " << cell(s.value("description", std::string())) << " |\n";
+  }
+  return out.str();
 }
 
 }  // namespace
@@ -130,9 +202,6 @@ std::string client_config_snippet(const config::Config& c, const std::string& cl
 
 std::string render_tools(const tools::Registry& registry, const std::string& format) {
   auto list = registry.list();
-  auto class_name = [](tools::ToolClass c) {
-    return c == tools::ToolClass::read ? "R" : c == tools::ToolClass::write ? "W" : "D";
-  };
   std::ostringstream out;
   if (format == "json") {
     json arr = json::array();
@@ -141,7 +210,7 @@ std::string render_tools(const tools::Registry& registry, const std::string& for
              {"title", d->title},
              {"description", d->description},
              {"group", d->group},
-             {"class", class_name(d->tool_class)},
+             {"class", class_letter(d->tool_class)},
              {"inputSchema", d->input_schema},
              {"annotations", tools::annotations_for(*d)}};
       if (d->output_schema) t["outputSchema"] = *d->output_schema;
@@ -149,22 +218,39 @@ std::string render_tools(const tools::Registry& registry, const std::string& for
     }
     out << arr.dump(2) << "\n";
   } else if (format == "markdown") {
-    out << "| Tool | Group | Class | What it does |\n|---|---|---|---|\n";
-    for (const auto* d : list) {
-      std::string first = d->description.substr(0, d->description.find('\n'));
-      std::replace(first.begin(), first.end(), '|', '/');
-      out << "| `" << d->name << "` | " << d->group << " | " << class_name(d->tool_class) << " | " << first
-          << " |\n";
-    }
+    out << tools_markdown(list);
   } else {
     size_t width = 4;
     for (const auto* d : list) width = std::max(width, d->name.size());
     for (const auto* d : list) {
       std::string name = d->name;
       name.resize(width, ' ');
-      out << name << "  " << class_name(d->tool_class) << "  " << d->title << "\n";
+      out << name << "  " << class_letter(d->tool_class) << "  " << d->title << "\n";
     }
     out << list.size() << " tools (R reads, W changes state, D destructive)\n";
+  }
+  return out.str();
+}
+
+std::string render_settings(const std::string& format) {
+  auto defaults = config::build_config(config::Layers{});
+  if (!defaults) throw std::logic_error("the built-in defaults do not validate: " + defaults.error().message);
+  auto values = config::effective_values(*defaults);
+  std::ostringstream out;
+  if (format == "markdown") {
+    out << "| Variable | Flag | Default | Meaning |\n|---|---|---|---|\n";
+    for (const auto& o : config::known_options()) {
+      const std::string& v = values[o.key];
+      out << "| `" << o.key << "` | `--" << o.flag << "`" << (o.is_bool ? " [BOOL]" : "") << " | "
+          << (v.empty() ? std::string("(empty)") : "`" + v + "`") << " | " << cell(o.help)
+          << (o.secret ? " (secret: redacted by `--print-config`)" : "") << " |\n";
+    }
+    return out.str();
+  }
+  for (const auto& o : config::known_options()) {
+    const std::string& v = values[o.key];
+    out << o.key << "  (--" << o.flag << ")  default: " << (v.empty() ? "(empty)" : v) << "\n    " << o.help
+        << "\n";
   }
   return out.str();
 }

@@ -59,6 +59,8 @@ int run(int argc, char** argv) {
   }
   util::setup_logging(config->log_level, util::stderr_is_journal());
   for (const auto& w : warnings) spdlog::warn("{}", w);
+  if (cli->command == Command::serve || cli->command == Command::check)
+    for (const auto& w : config::permission_warnings(*config, cli->config_path)) spdlog::warn("{}", w);
 
   switch (cli->command) {
     case Command::gen_token:
@@ -76,6 +78,9 @@ int run(int argc, char** argv) {
       std::fputs(render_tools(**registry, cli->tools_format).c_str(), stdout);
       return 0;
     }
+    case Command::settings:
+      std::fputs(render_settings(cli->tools_format).c_str(), stdout);
+      return 0;
     case Command::check:
       return run_check(*config);
     case Command::serve:

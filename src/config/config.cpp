@@ -1,10 +1,12 @@
 // Configuration sources, parsing and validation.
 #include "cmon_mcp/config/config.hpp"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -402,13 +404,13 @@ std::optional<ConfigError> validate_for_serving(Config& c) {
   return std::nullopt;
 }
 
-std::string print_config(const Config& c) {
+std::map<std::string, std::string> effective_values(const Config& c) {
   auto join = [](const std::vector<std::string>& v) {
     std::string s;
     for (const auto& x : v) s += (s.empty() ? "" : ",") + x;
     return s;
   };
-  std::map<std::string, std::string> shown = {
+  return {
       {"CMON_ENDPOINT", join(c.cmon_endpoints)},
       {"CMON_USERNAME", c.cmon_username},
       {"CMON_PASSWORD", c.cmon_password},
@@ -439,6 +441,10 @@ std::string print_config(const Config& c) {
       {"MCP_DUPLICATE_WINDOW_S", std::to_string(c.duplicate_window_s)},
       {"MCP_LOG_LEVEL", c.log_level},
   };
+}
+
+std::string print_config(const Config& c) {
+  std::map<std::string, std::string> shown = effective_values(c);
   std::string out;
   for (const auto& o : known_options()) {
     std::string value = shown[o.key];
@@ -447,6 +453,24 @@ std::string print_config(const Config& c) {
     out += o.key + "=" + value + "    # " +
            to_string(src == c.sources.end() ? Source::defaults : src->second) + "\n";
   }
+  return out;
+}
+
+std::vector<std::string> permission_warnings(const Config& c, const std::string& env_file) {
+  std::vector<std::string> out;
+  auto check = [&](const std::string& path, const std::string& what) {
+    struct stat st {};
+    if (path.empty() || ::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return;
+    if ((st.st_mode & S_IROTH) == 0) return;
+    char mode[8];
+    std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
+    out.push_back(what + " " + path + " is readable by every user of this machine (mode " + mode +
+                  "): chmod o-r " + path + " (0640 root:cmon-mcp is enough for the service)");
+  };
+  check(env_file, "the environment file");
+  check(c.cmon_password_file, "CMON_PASSWORD_FILE");
+  check(c.cmon_key_file, "CMON_KEY_FILE");
+  check(c.tls_key, "MCP_TLS_KEY");
   return out;
 }
 

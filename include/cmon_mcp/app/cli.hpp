@@ -10,12 +10,12 @@
 namespace cmon_mcp::app {
 
 // What the invocation asks for: serving (the default) or one of the operator sub-commands.
-enum class Command { serve, check, gen_token, tools, client_config };
+enum class Command { serve, check, gen_token, tools, client_config, settings };
 
 struct CommandLine {
   Command command = Command::serve;
   std::string client;  // client-config: claude-desktop | claude-code | codex | mcp-remote | inspector
-  std::string tools_format = "table";        // tools: table | markdown | json
+  std::string tools_format = "table";        // tools and settings: table | markdown | json
   std::map<std::string, std::string> flags;  // KEY -> value, for config::Layers
   std::string config_path;                   // --config
   bool config_path_given = false;

@@ -21,4 +21,8 @@ std::string client_config_snippet(const config::Config& config, const std::strin
 // The tool catalogue as a table, Markdown (docs/tools.md) or JSON (the tools/list entries).
 std::string render_tools(const tools::Registry& registry, const std::string& format);
 
+// Every known setting with its flag, built-in default and help, as a table or as Markdown
+// (the reference part of docs/configuration.md).
+std::string render_settings(const std::string& format);
+
 }  // namespace cmon_mcp::app

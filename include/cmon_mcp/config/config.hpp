@@ -97,6 +97,13 @@ Expected<Config, ConfigError> build_config(const Layers& layers);
 // Validation of what serving needs (credentials, endpoint, bind address); reads the key and password files.
 std::optional<ConfigError> validate_for_serving(Config& config);
 
+// Every key's effective value as text (secrets NOT redacted), e.g. for defaults in the docs.
+std::map<std::string, std::string> effective_values(const Config& config);
+
+// One warning per secret-bearing file (the environment file `env_file`, CMON_PASSWORD_FILE,
+// CMON_KEY_FILE, MCP_TLS_KEY) that every local user can read. Files that do not exist are skipped.
+std::vector<std::string> permission_warnings(const Config& config, const std::string& env_file);
+
 // "KEY=value  (source)" lines with secrets redacted.
 std::string print_config(const Config& config);
 

@@ -84,9 +84,24 @@ TEST(RenderTools, TableMarkdownJson) {
   };
   r.add(d);
   EXPECT_NE(app::render_tools(r, "table").find("list_things  R  List things"), std::string::npos);
-  EXPECT_NE(
-      app::render_tools(r, "markdown").find("| `list_things` | things | R | Lists things / with a pipe. |"),
-      std::string::npos);
+  std::string md = app::render_tools(r, "markdown");
+  EXPECT_NE(md.find("| [`list_things`](#list_things) | R | things | List things |"), std::string::npos) << md;
+  EXPECT_NE(md.find("\n## things\n\n### list_things\n"), std::string::npos) << md;
+  EXPECT_NE(md.find("No arguments."), std::string::npos) << md;
   auto j = nlohmann::json::parse(app::render_tools(r, "json"));
   EXPECT_EQ(j[0]["annotations"]["readOnlyHint"], true);
+}
+
+TEST(RenderSettings, EveryKnownOptionWithFlagAndDefault) {
+  std::string md = app::render_settings("markdown");
+  for (const auto& o : config::known_options())
+    EXPECT_NE(md.find("| `" + o.key + "` | `--" + o.flag + "`"), std::string::npos) << o.key;
+  EXPECT_NE(md.find("| `CMON_TIMEOUT_S` | `--cmon-timeout` | `30` |"), std::string::npos) << md;
+  EXPECT_NE(md.find("| `MCP_READ_ONLY` | `--read-only` [BOOL] | `false` |"), std::string::npos) << md;
+  EXPECT_NE(app::render_settings("table").find("CMON_TLS_VERIFY  (--tls-verify)  default: auto"),
+            std::string::npos);
+  auto c = app::parse_command_line({"settings", "--format", "markdown"});
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ(c->command, app::Command::settings);
+  EXPECT_EQ(c->tools_format, "markdown");
 }

@@ -1,6 +1,6 @@
 // The tool surface is a reviewed artefact (style.md rule 7): every definition is compared with the committed
-// tools_list.golden.json, and docs/tools.md is generated from the same registry.
-// Regenerate both after an intended change: CMON_MCP_UPDATE_GOLDEN=1 ./tools_tests --gtest_filter='Golden*'
+// tools_list.golden.json (docs/tools.md is generated from the same registry by scripts/gen-docs.sh).
+// Regenerate after an intended change: CMON_MCP_UPDATE_GOLDEN=1 ./tools_tests --gtest_filter='Golden*'
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -18,7 +18,6 @@ namespace {
 using nlohmann::json;
 
 const std::string kGolden = std::string(CMON_MCP_SOURCE_DIR) + "/tests/unit/tools/tools_list.golden.json";
-const std::string kDocs = std::string(CMON_MCP_SOURCE_DIR) + "/docs/tools.md";
 
 Registry all_tools() {
   Registry r;
@@ -46,61 +45,6 @@ json definitions(const Registry& registry) {
   return arr;
 }
 
-std::string type_of(const json& s) {
-  if (s.contains("enum")) {
-    std::string out;
-    for (const auto& v : s["enum"]) out += (out.empty() ? "" : " \\| ") + v.get<std::string>();
-    return out;
-  }
-  std::string t = s.value("type", std::string("any"));
-  if (t == "array" && s.contains("items")) t += " of " + s["items"].value("type", std::string("any"));
-  return t;
-}
-
-std::string markdown(const Registry& registry) {
-  std::ostringstream out;
-  out << "# Tools reference\n\n"
-      << "Generated from the tool registry by `tools_tests` (tests/unit/tools/golden_test.cpp); do not edit "
-         "by hand.\n"
-      << "Regenerate: `CMON_MCP_UPDATE_GOLDEN=1 ctest -R Golden` (or run `tools_tests` with that variable "
-         "set).\n\n"
-      << "Classes: **R** reads and changes nothing (`readOnlyHint`), **W** changes state recoverably, **D** "
-         "is "
-         "destructive and needs `confirm: true`. Every tool answers with a concise text summary and, for "
-         "clients "
-         "that support it, `structuredContent` matching its `outputSchema`.\n\n"
-      << "| Tool | Class | Group | Title |\n|---|---|---|---|\n";
-  for (const auto& d : registry.all())
-    out << "| [`" << d.name << "`](#" << d.name << ") | " << class_letter(d.tool_class) << " | " << d.group
-        << " | " << d.title << " |\n";
-  std::string group;
-  for (const auto& d : registry.all()) {
-    if (d.group != group) {
-      group = d.group;
-      out << "\n## " << group << "\n";
-    }
-    out << "\n### " << d.name << "\n\n**" << d.title << "** (" << class_letter(d.tool_class) << ")\n\n"
-        << d.description << "\n\n";
-    const json& props = d.input_schema["properties"];
-    if (props.empty()) {
-      out << "No arguments.\n";
-      continue;
-    }
-    std::set<std::string> required;
-    for (const auto& r : d.input_schema.value("required", json::array()))
-      required.insert(r.get<std::string>());
-    out << "| Argument | Type | Required | Description |\n|---|---|---|---|\n";
-    for (const auto& [name, s] : props.items()) {
-      std::string desc = s.value("description", std::string());
-      for (auto& c : desc)
-        if (c == '\n') c = ' ';
-      out << "| `" << name << "` | " << type_of(s) << " | " << (required.count(name) ? "yes" : "") << " | "
-          << desc << " |\n";
-    }
-  }
-  return out.str();
-}
-
 std::string read_file(const std::string& path) {
   std::ifstream in(path);
   std::stringstream ss;
@@ -124,16 +68,6 @@ TEST(Golden, ToolDefinitionsMatchTheCommittedSnapshot) {
   ASSERT_FALSE(committed.empty()) << "missing " << kGolden << "; run with CMON_MCP_UPDATE_GOLDEN=1";
   EXPECT_EQ(json::parse(committed), json::parse(now))
       << "the tool surface changed; review, then regenerate with CMON_MCP_UPDATE_GOLDEN=1";
-}
-
-TEST(Golden, DocsAreGeneratedFromTheRegistry) {
-  Registry registry = all_tools();
-  std::string now = markdown(registry);
-  if (updating()) {
-    std::ofstream(kDocs) << now;
-    GTEST_SKIP() << "wrote " << kDocs;
-  }
-  EXPECT_EQ(read_file(kDocs), now) << "docs/tools.md is stale; regenerate with CMON_MCP_UPDATE_GOLDEN=1";
 }
 
 TEST(Definitions, AreWellFormedAndWrittenForAModel) {
