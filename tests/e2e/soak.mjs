@@ -69,7 +69,7 @@ async function record(promise, where) {
     } else counts.ok++;
   } catch (e) {
     counts.failures++;
-    failures.push(`${where}: ${String(e?.message ?? e).slice(0, 200)}`);
+    failures.push(`${new Date().toISOString()} ${where}: ${String(e?.message ?? e).slice(0, 300)}`);
   }
 }
 
@@ -165,6 +165,7 @@ try {
   console.log('soak: PASS');
 } catch (e) {
   console.error(`soak: FAIL: ${e.message}`);
+  for (const f of failures.slice(0, 20)) console.error(`  ${f}`);
   status = 1;
 } finally {
   await stdio.close();
