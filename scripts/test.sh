@@ -33,11 +33,12 @@ fi
 
 if stage sanitize; then
   t0=$(date +%s)
-  # Reports go to files as well as to stderr: a report from a child process whose exit status a test
+  # A 64 MB quarantine (default 256) keeps many concurrent sanitized processes within a CI machine's
+  # memory. Reports go to files as well as to stderr: a report from a child process whose exit status a test
   # does not look at (a daemon stopped with SIGTERM, leaks found at its exit) still fails the run.
   reports="$san/sanitizer-reports"
   rm -rf "$reports" && mkdir -p "$reports"
-  export ASAN_OPTIONS="detect_leaks=1:halt_on_error=1:abort_on_error=0:check_initialization_order=1:log_path=$reports/asan:log_exe_name=1"
+  export ASAN_OPTIONS="detect_leaks=1:halt_on_error=1:abort_on_error=0:check_initialization_order=1:quarantine_size_mb=64:log_path=$reports/asan:log_exe_name=1"
   export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1:log_path=$reports/ubsan:log_exe_name=1"
   export LSAN_OPTIONS="suppressions=$root/tests/sanitizer/lsan.supp:print_suppressions=0"
   # The benchmark smoke test (label bench) measures nothing useful under the sanitizers: left out.
