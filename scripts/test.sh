@@ -34,8 +34,9 @@ fi
 if stage sanitize; then
   t0=$(date +%s)
   # A 64 MB quarantine (default 256) keeps many concurrent sanitized processes within a CI machine's
-  # memory. Reports go to files as well as to stderr: a report from a child process whose exit status a test
-  # does not look at (a daemon stopped with SIGTERM, leaks found at its exit) still fails the run.
+  # memory. Reports go to files (log_path), printed after ctest: a report from a child process whose
+  # exit status a test does not look at (a daemon stopped with SIGTERM, leaks found at its exit) still
+  # fails the run.
   reports="$san/sanitizer-reports"
   rm -rf "$reports" && mkdir -p "$reports"
   export ASAN_OPTIONS="detect_leaks=1:halt_on_error=1:abort_on_error=0:check_initialization_order=1:quarantine_size_mb=64:log_path=$reports/asan:log_exe_name=1"
