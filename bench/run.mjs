@@ -108,6 +108,12 @@ function waitForLine(stream, pattern, child, what, timeoutMs = 30000) {
   });
 }
 
+// CPU time (user + system) a process has used so far, in microseconds.
+const cpuUs = (pid) => {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1e6) / clockTicks;
+};
+const clockTicks = 100; // USER_HZ on Linux
 const rssKiB = (pid) => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
 
 // ------------------------------------------------------------------------------------------ simulator
@@ -142,7 +148,8 @@ async function startSim() {
 const servers = {
   ours: {
     label: 'cmon-mcp',
-    args: (sim, extra = []) => [ours, ['-endpoint', sim.endpoint, '-username', 'admin', ...extra]],
+    // --config: an empty file, so that an installed /etc/default/cmon-mcp cannot change what is measured.
+    args: (sim, extra = []) => [ours, ['--config', emptyConfig, '-endpoint', sim.endpoint, '-username', 'admin', ...extra]],
     httpArgs: (maxSessions) => ['-bind', '127.0.0.1:0', '-max-sessions', String(maxSessions)],
     stdioArgs: () => [],
   },
@@ -156,6 +163,8 @@ const servers = {
 const order = ['ours', 'reference'];
 const serverEnv = { CMON_PASSWORD: 'admin', CMON_USERNAME: 'admin' };
 let cataloguePath = '';
+const emptyConfig = join(work, 'empty.env');
+writeFileSync(emptyConfig, '');
 
 async function startHttp(name, sim, maxSessions = 20000) {
   const [cmd, args] = servers[name].args(sim, servers[name].httpArgs(maxSessions));
@@ -219,7 +228,11 @@ async function throughputPhase(sim) {
           const sessionsFile = join(work, `sessions-${name}-${c}.txt`);
           writeFileSync(sessionsFile, live[name].sessions.slice(0, c).join('\n') + '\n');
           if (op === 'tools/call') await sim.resetStats();
+          const cpu0 = cpuUs(live[name].pid);
+          const simCpu0 = cpuUs(sim.child.pid);
           const r = await wrk(live[name].url, { BENCH_BODY: bodyFile(op), BENCH_SESSIONS: sessionsFile }, c);
+          r.cpu_us_per_request = (cpuUs(live[name].pid) - cpu0) / Math.max(1, r.requests);
+          r.sim_cpu_us_per_request = (cpuUs(sim.child.pid) - simCpu0) / Math.max(1, r.requests);
           if (op === 'tools/call') {
             const s = await sim.stats();
             cmon[name].calls += s.requests;
@@ -227,7 +240,7 @@ async function throughputPhase(sim) {
             cmon[name].logins += s.logins;
           }
           results.push({ server: name, op, c, round, ...r });
-          log(`  round ${round} ${name.padEnd(9)} ${op.padEnd(10)} c=${String(c).padEnd(3)} ${r.rps.toFixed(0).padStart(7)} req/s  p50 ${fmtMs(r.latency_us.p50)}  p99 ${fmtMs(r.latency_us.p99)}  errors ${r.errors_total}`);
+          log(`  round ${round} ${name.padEnd(9)} ${op.padEnd(10)} c=${String(c).padEnd(3)} ${r.rps.toFixed(0).padStart(7)} req/s  p50 ${fmtMs(r.latency_us.p50)}  p99 ${fmtMs(r.latency_us.p99)}  CPU ${r.cpu_us_per_request.toFixed(0)} us/req  errors ${r.errors_total}`);
         }
       }
     }
@@ -349,8 +362,8 @@ function report(m, tp, scale, fp) {
   const cell = (server, op, c) => tp.results.filter((r) => r.server === server && r.op === op && r.c === c);
   lines.push('### Request throughput and latency (Streamable HTTP, JSON responses)', '');
   lines.push(`Each cell: median over ${plan.rounds} round(s) of ${plan.seconds} s, servers run alternately (A B${plan.rounds > 1 ? ' A B' : ''}).`, '');
-  lines.push('| Request | c | cmon-mcp req/s | reference req/s | ratio | cmon-mcp p50 / p99 / p99.9 | reference p50 / p99 / p99.9 | p99 ratio | errors (ours/ref) |');
-  lines.push('|---|---:|---:|---:|---:|---|---|---:|---|');
+  lines.push('| Request | c | cmon-mcp req/s | reference req/s | ratio | cmon-mcp p50 / p99 / p99.9 | reference p50 / p99 / p99.9 | p99 ratio | server CPU per request (ours / ref) | CPU ratio (ref/ours) | errors (ours/ref) |');
+  lines.push('|---|---:|---:|---:|---:|---|---|---:|---|---:|---|');
   const summary = {};
   for (const op of Object.keys(bodies)) {
     for (const c of plan.concurrency) {
@@ -362,12 +375,14 @@ function report(m, tp, scale, fp) {
         p99: median(xs.map((x) => x.latency_us.p99)),
         p999: median(xs.map((x) => x.latency_us.p999)),
         errors: xs.reduce((s, x) => s + x.errors_total, 0),
+        cpu: median(xs.map((x) => x.cpu_us_per_request)),
+        simCpu: median(xs.map((x) => x.sim_cpu_us_per_request)),
       });
       const A = agg(a);
       const B = agg(b);
       summary[`${op}@${c}`] = { ours: A, reference: B };
       lines.push(
-        `| ${op} | ${c} | ${A.rps.toFixed(0)} | ${B.rps.toFixed(0)} | ${fmtRatio(ratio(A.rps, B.rps))} | ${fmtMs(A.p50)} / ${fmtMs(A.p99)} / ${fmtMs(A.p999)} | ${fmtMs(B.p50)} / ${fmtMs(B.p99)} / ${fmtMs(B.p999)} | ${fmtRatio(ratio(A.p99, B.p99))} | ${A.errors}/${B.errors} |`,
+        `| ${op} | ${c} | ${A.rps.toFixed(0)} | ${B.rps.toFixed(0)} | ${fmtRatio(ratio(A.rps, B.rps))} | ${fmtMs(A.p50)} / ${fmtMs(A.p99)} / ${fmtMs(A.p999)} | ${fmtMs(B.p50)} / ${fmtMs(B.p99)} / ${fmtMs(B.p999)} | ${fmtRatio(ratio(A.p99, B.p99))} | ${A.cpu.toFixed(0)} µs / ${B.cpu.toFixed(0)} µs | ${fmtRatio(ratio(B.cpu, A.cpu))} | ${A.errors}/${B.errors} |`,
       );
     }
   }
@@ -400,6 +415,8 @@ function report(m, tp, scale, fp) {
   lines.push(`| TLS handshakes | ${tp.cmon.ours.handshakes} | ${tp.cmon.reference.handshakes} |`);
   lines.push(`| CMON calls per TLS handshake | ${cph(tp.cmon.ours)} | ${cph(tp.cmon.reference)} |`);
   lines.push(`| logins | ${tp.cmon.ours.logins} | ${tp.cmon.reference.logins} |`);
+  const sc = summary[`tools/call@${plan.concurrency[plan.concurrency.length > 1 ? 1 : 0]}`];
+  lines.push(`| cmon-sim CPU per tools/call (c=${plan.concurrency[plan.concurrency.length > 1 ? 1 : 0]}) | ${sc.ours.simCpu.toFixed(0)} µs | ${sc.reference.simCpu.toFixed(0)} µs |`);
   const c1 = summary['tools/call@1'];
   lines.push(`| tools/call p50 at c=1 minus a direct getAllClusterInfo (p50 ${fmtMs(d50)}, p99 ${fmtMs(d99)}) | ${fmtMs(c1.ours.p50 - d50)} | ${fmtMs(c1.reference.p50 - d50)} |`);
 
@@ -411,6 +428,7 @@ function report(m, tp, scale, fp) {
     const s = c16(op);
     check(`${op} throughput at c=16 >= 5x reference`, fmtRatio(ratio(s.ours.rps, s.reference.rps)), ratio(s.ours.rps, s.reference.rps) >= 5);
     check(`${op} p99 at c=16 <= 1/5 of reference`, fmtRatio(ratio(s.ours.p99, s.reference.p99)), ratio(s.ours.p99, s.reference.p99) <= 0.2);
+    t.push(`| (for reading the above) server CPU per ${op} at c=16, reference / ours | ${fmtRatio(ratio(s.reference.cpu, s.ours.cpu))} | info |`);
   }
   const maxN = Math.max(...plan.scale);
   const sseA = scale.find((s) => s.server === 'ours' && s.kind === 'sse' && s.sessions === maxN) || {};
@@ -451,7 +469,7 @@ const m = await machine();
 log(`mode ${mode}; ${m.cpus} CPUs, load ${m.load_average}; cmon-mcp ${m.build_type}`);
 const sim = await startSim();
 cataloguePath = join(work, 'catalogue.json');
-const cat = await run(ours, ['tools', '--format', 'json', '-endpoint', sim.endpoint, '-username', 'admin'], { env: serverEnv, timeoutMs: 30000 });
+const cat = await run(ours, ['tools', '--format', 'json', '--config', emptyConfig, '-endpoint', sim.endpoint, '-username', 'admin'], { env: serverEnv, timeoutMs: 30000 });
 if (cat.code !== 0) fail(`cmon-mcp tools --format json failed: ${cat.stderr}`);
 writeFileSync(cataloguePath, cat.stdout);
 const toolCount = JSON.parse(cat.stdout).length;
