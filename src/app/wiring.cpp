@@ -2,6 +2,7 @@
 // the dispatcher, and the stdio or HTTP transport; signals drain it.
 #include "cmon_mcp/app/wiring.hpp"
 
+#include <spdlog/sinks/basic_file_sink.h>
 #include <spdlog/spdlog.h>
 #include <boost/asio/signal_set.hpp>
 
@@ -26,6 +27,29 @@ constexpr auto kDrainDeadline = std::chrono::seconds(10);
 bool is_loopback_bind(const std::string& bind) {
   auto parsed = transport::parse_bind_address(bind);
   return parsed && transport::is_loopback_host(parsed->host);
+}
+
+using AuditSink = std::function<void(const nlohmann::json&)>;
+
+// Audit records of state-changing tool calls: one JSON line each in MCP_AUDIT_LOG (appended, flushed at
+// once so that a crash loses none), or in the main log when no file is configured.
+Expected<AuditSink, std::string> make_audit_sink(const config::Config& c) {
+  auto line = [](const nlohmann::json& r) {
+    return r.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  };
+  if (c.audit_log.empty())
+    return AuditSink([line](const nlohmann::json& r) { spdlog::info("audit {}", line(r)); });
+  try {
+    auto sink = std::make_shared<spdlog::sinks::basic_file_sink_mt>(c.audit_log, false);
+    auto logger = std::make_shared<spdlog::logger>("audit", std::move(sink));
+    logger->set_pattern("%v");
+    logger->set_level(spdlog::level::info);
+    logger->flush_on(spdlog::level::info);
+    return AuditSink([logger, line](const nlohmann::json& r) { logger->info(line(r)); });
+  } catch (const spdlog::spdlog_ex& e) {
+    return unexpected("MCP_AUDIT_LOG: cannot open '" + c.audit_log + "' for appending (" + e.what() +
+                      "); under systemd use a path in /var/log/cmon-mcp/");
+  }
 }
 
 }  // namespace
@@ -67,6 +91,12 @@ int serve(const config::Config& c) {
 
   mcp::DispatcherOptions options;
   options.identity.version = kVersion;
+  auto audit = make_audit_sink(c);
+  if (!audit) {
+    spdlog::critical("{}", audit.error());
+    return 2;
+  }
+  options.audit = std::move(*audit);
   mcp::Dispatcher dispatcher(options, **registry, *cmon.value()->api);
   dispatcher.set_resources(make_cmon_resources());
   dispatcher.set_prompts(make_dba_prompts());

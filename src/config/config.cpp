@@ -127,6 +127,9 @@ const std::vector<OptionInfo>& known_options() {
       {"MCP_DUPLICATE_WINDOW_S", "duplicate-window",
        "seconds an identical job submission returns the existing job instead of a new one (default 600)"},
       {"MCP_LOG_LEVEL", "log-level", "trace | debug | info | warn | error | critical | off (default info)"},
+      {"MCP_AUDIT_LOG", "audit-log",
+       "file that receives one JSON line per call of a state-changing tool (secrets redacted); unset = "
+       "the main log"},
   };
   return options;
 }
@@ -278,6 +281,7 @@ Expected<Config, ConfigError> build_config(const Layers& layers) {
   }
   if (auto v = get("MCP_BIND_ADDRESS")) c.bind_address = trim(*v);
   if (auto v = get("MCP_BASE_URL")) c.base_url = trim(*v);
+  if (auto v = get("MCP_AUDIT_LOG")) c.audit_log = trim(*v);
   if (auto v = get("MCP_AUTH_TOKEN")) c.auth_tokens = split_list(*v);
   if (auto v = get("MCP_ALLOWED_ORIGINS")) c.allowed_origins = split_list(*v);
   if (auto v = get("MCP_TLS_CERT")) c.tls_cert = *v;
@@ -440,6 +444,7 @@ std::map<std::string, std::string> effective_values(const Config& c) {
       {"MCP_BACKUP_GUARD_HOURS", std::to_string(c.backup_guard_hours)},
       {"MCP_DUPLICATE_WINDOW_S", std::to_string(c.duplicate_window_s)},
       {"MCP_LOG_LEVEL", c.log_level},
+      {"MCP_AUDIT_LOG", c.audit_log},
   };
 }
 

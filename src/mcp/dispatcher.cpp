@@ -9,6 +9,8 @@
 #include "cmon_mcp/mcp/jsonrpc.hpp"
 #include "cmon_mcp/mcp/protocol.hpp"
 #include "cmon_mcp/mcp/providers.hpp"
+#include "cmon_mcp/tools/common.hpp"
+#include "cmon_mcp/tools/redact.hpp"
 #include "cmon_mcp/util/json_schema.hpp"
 
 namespace cmon_mcp::mcp {
@@ -191,6 +193,15 @@ struct Dispatcher::Impl {
                    [&](const tools::ToolDefinition* def) { return tool_json(*def, version); });
   }
 
+  // An audit sink that fails (disk full) must not fail the call whose record it is.
+  void write_audit(const json& record) const {
+    try {
+      options.audit(record);
+    } catch (const std::exception& e) {
+      spdlog::error("audit record not written: {}", e.what());
+    }
+  }
+
   json tool_result_json(tools::ToolResult r, const std::string& version) {
     json out{{"content", std::move(r.content)}};
     if (r.is_error) out["isError"] = true;
@@ -241,10 +252,15 @@ struct Dispatcher::Impl {
     RequestHost host(session, related, token, options.client_request_timeout);
     tools::ToolContext context{cmon, host, [session, key] { return session->was_cancelled(key); }};
     tools::ToolResult result;
+    const bool audited = def->tool_class != tools::ToolClass::read && options.audit;
     try {
       result = co_await def->handler(context, arguments);
     } catch (const boost::system::system_error& e) {
-      if (session->was_cancelled(key)) throw;
+      if (session->was_cancelled(key)) {
+        // A cancelled state-changing call may already have reached CMON: it is audited all the same.
+        if (audited) write_audit(audit_record(*session, *def, arguments, nullptr, "cancelled"));
+        throw;
+      }
       spdlog::error("tool {} failed: {}", def->name, e.what());
       result = tools::ToolResult::error(def->name + " failed unexpectedly (" + e.code().message() +
                                         "); the server log has details");
@@ -253,6 +269,7 @@ struct Dispatcher::Impl {
       result =
           tools::ToolResult::error(def->name + " failed with an internal error; the server log has details");
     }
+    if (audited) write_audit(audit_record(*session, *def, arguments, &result));
     if (!result.is_error && def->output_schema && result.structured) {
       if (auto v = util::validate_schema(*def->output_schema, *result.structured); !v.empty())
         spdlog::error("tool {} returned structuredContent that breaks its outputSchema: {}", def->name,
@@ -483,6 +500,39 @@ awaitable<std::optional<json>> Dispatcher::handle_message(std::shared_ptr<Sessio
   }
   if (responses.empty()) co_return std::nullopt;
   co_return responses;
+}
+
+json audit_record(const Session& session, const tools::ToolDefinition& def, const json& arguments,
+                  const tools::ToolResult* result, std::string_view outcome_override) {
+  json r = json::object();
+  r["time"] = tools::iso_utc(std::chrono::system_clock::now());
+  r["session"] = session.id();
+  const json& client = session.client_info();
+  std::string client_name = client.is_object() ? client.value("name", "") : "";
+  if (client.is_object() && client.contains("version") && client["version"].is_string())
+    client_name += " " + client["version"].get<std::string>();
+  r["client"] = client_name;
+  r["tool"] = def.name;
+  r["class"] = def.tool_class == tools::ToolClass::destructive ? "destructive" : "write";
+  r["arguments"] = tools::redact_secrets(def.input_schema, arguments);
+  std::string outcome(outcome_override);
+  if (outcome.empty() && result) {
+    if (result->structured && result->structured->is_object())
+      outcome = result->structured->value("status", "");
+    if (outcome.empty()) outcome = result->is_error ? "error" : "ok";
+  }
+  r["outcome"] = outcome;
+  if (result && result->structured && result->structured->is_object()) {
+    const json& s = *result->structured;
+    for (const char* key : {"cluster_id", "job_id", "reason"})
+      if (auto it = s.find(key); it != s.end() && !it->is_null()) r[key] = *it;
+  }
+  if (result && result->is_error && !result->content.empty() && result->content[0].is_object()) {
+    std::string text = result->content[0].value("text", "");
+    if (text.size() > 500) text = text.substr(0, 500) + "...";
+    r["error"] = text;
+  }
+  return r;
 }
 
 }  // namespace cmon_mcp::mcp

@@ -53,6 +53,7 @@ struct Config {
 
   // Logging
   std::string log_level = "info";
+  std::string audit_log;  // MCP_AUDIT_LOG: file of audit records (JSON lines); empty = the main log
 
   // Where each key's value came from, for --print-config.
   std::map<std::string, Source> sources;

@@ -2,6 +2,7 @@
 // completion, logging, progress and cancellation. Transports only frame messages and call it.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -30,7 +31,17 @@ struct DispatcherOptions {
   size_t page_size = 100;
   // How long a server->client request (elicitation) may wait for the user.
   std::chrono::milliseconds client_request_timeout{std::chrono::minutes(10)};
+  // Receives one audit record per call of a state-changing (W or D) tool, whatever its outcome (see
+  // audit_record); unset = no audit trail.
+  std::function<void(const json& record)> audit;
 };
+
+// The audit record of one W/D tool call: {time, session, client, tool, class, arguments (secrets
+// redacted), outcome, cluster_id, job_id, error}. `outcome` is the result's status (submitted, done,
+// failed, dry_run, duplicate, refused, confirmation_required, declined, cancelled...), else "error" or
+// "ok".
+json audit_record(const Session& session, const tools::ToolDefinition& def, const json& arguments,
+                  const tools::ToolResult* result, std::string_view outcome_override = {});
 
 class Dispatcher {
  public:
