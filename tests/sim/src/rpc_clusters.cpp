@@ -206,9 +206,13 @@ void register_cluster_operations(Engine& e, std::vector<OperationSpec>& ops) {
                                   ? (*acc)["grants"].get<std::string>()
                                   : "";
          json messages = json::array({"Account '" + name + "' created."});
-         std::string own = acc->value("own_database", std::string());
+         // own_database: a boolean (a database named after the user) or a database name. (Reading it with
+         // value<std::string> first threw on the boolean form.)
+         std::string own;
          if (acc->contains("own_database") && (*acc)["own_database"].is_boolean())
            own = (*acc)["own_database"].get<bool>() ? name : "";
+         else if (acc->contains("own_database") && (*acc)["own_database"].is_string())
+           own = (*acc)["own_database"].get<std::string>();
          if (!own.empty()) {
            bool exists = false;
            for (const auto& d : (**cl)["databases"])

@@ -96,7 +96,9 @@ json SimActionTest::state() {
 }
 
 json SimActionTest::sim_cluster(int64_t id) {
-  for (const auto& c : state()["clusters"])
+  // A local copy: a range-for over state()["clusters"] would iterate a destroyed temporary.
+  const json st = state();
+  for (const auto& c : st["clusters"])
     if (c.value("cluster_id", int64_t{-1}) == id) return c;
   throw std::invalid_argument("no cluster " + std::to_string(id) + " in the simulator");
 }
@@ -123,7 +125,8 @@ json SimActionTest::wait_job_end(int64_t job_id, std::chrono::seconds timeout) {
 }
 
 json SimActionTest::sim_host(int64_t cluster_id, const std::string& hostname, int64_t port) {
-  for (const auto& h : sim_cluster(cluster_id)["hosts"])
+  const json cluster = sim_cluster(cluster_id);
+  for (const auto& h : cluster["hosts"])
     if (h.value("hostname", "") == hostname && (port == 0 || h.value("port", int64_t{0}) == port)) return h;
   return nullptr;
 }
