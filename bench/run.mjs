@@ -150,7 +150,7 @@ const servers = {
     label: 'cmon-mcp',
     // --config: an empty file, so that an installed /etc/default/cmon-mcp cannot change what is measured.
     args: (sim, extra = []) => [ours, ['--config', emptyConfig, '-endpoint', sim.endpoint, '-username', 'admin', ...extra]],
-    httpArgs: (maxSessions) => ['-bind', '127.0.0.1:0', '-max-sessions', String(maxSessions)],
+    httpArgs: (maxSessions) => ['-bind', '127.0.0.1:0', '-max-sessions', String(maxSessions), '-rate-limit', '0'],
     stdioArgs: () => [],
   },
   reference: {

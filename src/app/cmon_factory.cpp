@@ -7,6 +7,7 @@
 
 #include "cmon_mcp/cmon/client.hpp"
 #include "cmon_mcp/cmon/errors.hpp"
+#include "cmon_mcp/util/metrics.hpp"
 
 namespace cmon_mcp::app {
 
@@ -35,9 +36,15 @@ class ObservedClient final : public cmon::Api {
 
   awaitable<cmon::Result<nlohmann::json>> call(std::string_view path, std::string_view operation,
                                                nlohmann::json fields, cmon::CallOptions options) override {
+    const auto started = std::chrono::steady_clock::now();
+    const std::string op(operation);
     auto r = co_await client_.call(path, operation, std::move(fields), options);
     if (r || r.error().code != cmon::Errc::cancelled)
       healthy_ = r.has_value() || reaches_controller(r.error());
+    auto& m = util::metrics();
+    m.observe("cmon_call_duration_seconds", {{"operation", op}},
+              std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+    if (!r) m.inc("cmon_call_errors_total", {{"operation", op}, {"error", cmon::to_string(r.error().code)}});
     co_return r;
   }
   std::string endpoint() const override { return client_.endpoint(); }
@@ -67,6 +74,7 @@ awaitable<void> initial_login(ObservedClient* client) {
 struct Connection final : CmonConnection {
   ObservedClient* observed = nullptr;
   bool ready() const override { return observed->healthy(); }
+  cmon::ClientStats stats() const override { return observed->client().stats(); }
 };
 
 }  // namespace

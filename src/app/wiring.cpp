@@ -15,6 +15,7 @@
 #include "cmon_mcp/transport/http_security.hpp"
 #include "cmon_mcp/transport/http_server.hpp"
 #include "cmon_mcp/transport/stdio.hpp"
+#include "cmon_mcp/util/metrics.hpp"
 #include "cmon_mcp/util/sd_notify.hpp"
 #include "cmon_mcp/version.hpp"
 
@@ -50,6 +51,67 @@ Expected<AuditSink, std::string> make_audit_sink(const config::Config& c) {
     return unexpected("MCP_AUDIT_LOG: cannot open '" + c.audit_log + "' for appending (" + e.what() +
                       "); under systemd use a path in /var/log/cmon-mcp/");
   }
+}
+
+// Scrape-time metrics of this server's objects; unregistered (emptied) when serving ends, since the
+// registry outlives them.
+class ServerMetrics {
+ public:
+  ServerMetrics(const CmonConnection& cmon, const mcp::Dispatcher& dispatcher,
+                const transport::HttpServer* http) {
+    using util::Labels;
+    using Values = std::vector<std::pair<Labels, double>>;
+    auto& m = util::metrics();
+    m.callback("mcp_sessions_active", "gauge", "MCP sessions open now", [http] {
+      return http ? Values{{{{"transport", "http"}}, static_cast<double>(http->session_count())}}
+                  : Values{{{{"transport", "stdio"}}, 1.0}};
+    });
+    m.callback("mcp_tool_calls_in_progress", "gauge",
+               "tool calls running (state=running) or waiting for a slot", [&dispatcher] {
+                 return Values{{{{"state", "running"}}, static_cast<double>(dispatcher.calls_running())},
+                               {{{"state", "waiting"}}, static_cast<double>(dispatcher.calls_waiting())}};
+               });
+    m.callback("cmon_client_events_total", "counter",
+               "CMON client events since start: logins, relogins (after a lost session), failed logins, HTTP "
+               "requests, connections opened, TLS handshakes, resends, HA redirects",
+               [&cmon] {
+                 cmon::ClientStats s = cmon.stats();
+                 auto v = [](const char* event, std::uint64_t n) {
+                   return std::pair<Labels, double>{{{"event", event}}, static_cast<double>(n)};
+                 };
+                 return Values{v("login", s.logins),
+                               v("relogin", s.relogins),
+                               v("failed_login", s.failed_logins),
+                               v("request", s.requests),
+                               v("connection", s.connections_opened),
+                               v("tls_handshake", s.tls_handshakes),
+                               v("resend", s.resends),
+                               v("redirect", s.redirects)};
+               });
+    m.callback("cmon_up", "gauge", "1 when the last CMON call reached the controller", [&cmon] {
+      return Values{{{}, cmon.ready() ? 1.0 : 0.0}};
+    });
+  }
+  ~ServerMetrics() {
+    auto none = [] { return std::vector<std::pair<util::Labels, double>>{}; };
+    for (const char* name :
+         {"mcp_sessions_active", "mcp_tool_calls_in_progress", "cmon_client_events_total", "cmon_up"})
+      util::metrics().callback(name, "gauge", "", none);
+  }
+  ServerMetrics(const ServerMetrics&) = delete;
+  ServerMetrics& operator=(const ServerMetrics&) = delete;
+};
+
+void describe_metrics() {
+  auto& m = util::metrics();
+  m.describe("mcp_requests_total", "JSON-RPC requests answered, by method, transport and outcome");
+  m.describe("mcp_request_duration_seconds", "time to answer a JSON-RPC request, by method");
+  m.describe("mcp_tool_calls_total", "tool calls, by tool and outcome (ok or error)");
+  m.describe("mcp_tool_call_duration_seconds", "time a tool call took, by tool");
+  m.describe("mcp_tool_calls_rejected_total", "tool calls refused because too many were running and waiting");
+  m.describe("mcp_http_rate_limited_total", "HTTP requests refused with 429 by the per-client rate limit");
+  m.describe("cmon_call_duration_seconds", "time of one CMON RPC call (re-logins included), by operation");
+  m.describe("cmon_call_errors_total", "CMON RPC calls that failed, by operation and error");
 }
 
 }  // namespace
@@ -97,6 +159,8 @@ int serve(const config::Config& c) {
     return 2;
   }
   options.audit = std::move(*audit);
+  options.max_concurrent_calls = static_cast<size_t>(c.max_concurrent_calls);
+  options.max_queued_calls = static_cast<size_t>(c.max_queued_calls);
   mcp::Dispatcher dispatcher(options, **registry, *cmon.value()->api);
   dispatcher.set_resources(make_cmon_resources());
   dispatcher.set_prompts(make_dba_prompts());
@@ -127,6 +191,8 @@ int serve(const config::Config& c) {
     http_options.base_url = c.base_url;
     http_options.stateless = c.stateless;
     http_options.max_sessions = static_cast<size_t>(c.max_sessions);
+    http_options.rate_limit_per_minute = c.rate_limit_per_minute;
+    http_options.rate_limit_burst = c.rate_burst;
     http_options.session_idle_timeout = std::chrono::seconds(c.session_idle_s);
     auto& status = *cmon.value();
     server = std::make_unique<transport::HttpServer>(io.get_executor(), http_options, dispatcher,
@@ -146,6 +212,8 @@ int serve(const config::Config& c) {
       server->stop(kDrainDeadline, [&io] { io.stop(); });
     });
   }
+  describe_metrics();
+  ServerMetrics server_metrics(*cmon.value(), dispatcher, server.get());
   util::sd_notify("READY=1");
 
   std::vector<std::thread> pool;

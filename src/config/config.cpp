@@ -115,6 +115,15 @@ const std::vector<OptionInfo>& known_options() {
        true},
       {"MCP_TRANSPORT", "transport", "stdio | http (default: http when a bind address is set, else stdio)"},
       {"MCP_MAX_SESSIONS", "max-sessions", "maximum concurrent MCP sessions over HTTP (default 1000)"},
+      {"MCP_RATE_LIMIT", "rate-limit",
+       "HTTP requests per minute per token (per client address without tokens); more get 429 (default 600, "
+       "0 = no limit)"},
+      {"MCP_RATE_BURST", "rate-burst",
+       "requests a client may send at once before MCP_RATE_LIMIT applies (default 100)"},
+      {"MCP_MAX_CONCURRENT_CALLS", "max-concurrent-calls",
+       "tool calls running at once, all clients together; more wait in a queue (default 32)"},
+      {"MCP_MAX_QUEUED_CALLS", "max-queued-calls",
+       "tool calls waiting for a slot; more are refused as busy (default 256)"},
       {"MCP_SESSION_IDLE_S", "session-idle", "seconds before an idle HTTP session expires (default 3600)"},
       {"MCP_READ_ONLY", "read-only", "offer only tools that change nothing", false, true},
       {"MCP_TOOLS_ALLOW", "tools-allow", "only these tools/groups/globs, comma separated"},
@@ -306,6 +315,28 @@ Expected<Config, ConfigError> build_config(const Layers& layers) {
     if (!n) return bad("MCP_MAX_SESSIONS", "must be a number from 1 to 1000000, not '" + *v + "'");
     c.max_sessions = *n;
   }
+  if (auto v = get("MCP_RATE_LIMIT")) {
+    auto n = parse_int(*v, 0, 1000000);
+    if (!n)
+      return bad("MCP_RATE_LIMIT",
+                 "must be a number of requests per minute from 0 to 1000000, not '" + *v + "'");
+    c.rate_limit_per_minute = *n;
+  }
+  if (auto v = get("MCP_RATE_BURST")) {
+    auto n = parse_int(*v, 1, 100000);
+    if (!n) return bad("MCP_RATE_BURST", "must be a number from 1 to 100000, not '" + *v + "'");
+    c.rate_burst = *n;
+  }
+  if (auto v = get("MCP_MAX_CONCURRENT_CALLS")) {
+    auto n = parse_int(*v, 1, 10000);
+    if (!n) return bad("MCP_MAX_CONCURRENT_CALLS", "must be a number from 1 to 10000, not '" + *v + "'");
+    c.max_concurrent_calls = *n;
+  }
+  if (auto v = get("MCP_MAX_QUEUED_CALLS")) {
+    auto n = parse_int(*v, 0, 100000);
+    if (!n) return bad("MCP_MAX_QUEUED_CALLS", "must be a number from 0 to 100000, not '" + *v + "'");
+    c.max_queued_calls = *n;
+  }
   if (auto v = get("MCP_SESSION_IDLE_S")) {
     auto n = parse_int(*v, 10, 7 * 86400);
     if (!n)
@@ -436,6 +467,10 @@ std::map<std::string, std::string> effective_values(const Config& c) {
                         : c.transport == Transport::http ? "http"
                                                          : "auto"},
       {"MCP_MAX_SESSIONS", std::to_string(c.max_sessions)},
+      {"MCP_RATE_LIMIT", std::to_string(c.rate_limit_per_minute)},
+      {"MCP_RATE_BURST", std::to_string(c.rate_burst)},
+      {"MCP_MAX_CONCURRENT_CALLS", std::to_string(c.max_concurrent_calls)},
+      {"MCP_MAX_QUEUED_CALLS", std::to_string(c.max_queued_calls)},
       {"MCP_SESSION_IDLE_S", std::to_string(c.session_idle_s)},
       {"MCP_READ_ONLY", c.read_only ? "true" : "false"},
       {"MCP_TOOLS_ALLOW", join(c.tools_allow)},

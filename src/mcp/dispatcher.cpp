@@ -6,12 +6,18 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/bind_cancellation_slot.hpp>
 
+#include <map>
+#include <mutex>
+#include <set>
+
+#include "cmon_mcp/mcp/call_limiter.hpp"
 #include "cmon_mcp/mcp/jsonrpc.hpp"
 #include "cmon_mcp/mcp/protocol.hpp"
 #include "cmon_mcp/mcp/providers.hpp"
 #include "cmon_mcp/tools/common.hpp"
 #include "cmon_mcp/tools/redact.hpp"
 #include "cmon_mcp/util/json_schema.hpp"
+#include "cmon_mcp/util/metrics.hpp"
 
 namespace cmon_mcp::mcp {
 
@@ -136,11 +142,14 @@ const char* kInstructions =
 
 struct Dispatcher::Impl {
   Impl(const DispatcherOptions& o, const tools::Registry& r, cmon::Api& c)
-      : options(o), registry(r), cmon(c) {}
+      : options(o), registry(r), cmon(c), limiter(o.max_concurrent_calls, o.max_queued_calls) {}
 
   const DispatcherOptions& options;
   const tools::Registry& registry;
   cmon::Api& cmon;
+  CallLimiter limiter;
+  std::mutex tools_list_mutex;
+  std::map<std::string, std::vector<std::uint8_t>> tools_list_cache;
   std::shared_ptr<ResourceProvider> resources;
   std::shared_ptr<PromptProvider> prompts;
 
@@ -184,13 +193,26 @@ struct Dispatcher::Impl {
     return t;
   }
 
+  // tools/list pages depend only on the protocol version and the cursor (the registry and its policy do
+  // not change while serving), and building and serializing the catalogue was most of the cost of a
+  // tools/list: each page is serialized once and answered as a raw result (jsonrpc.hpp) from then on.
   MethodResult tools_list(Session& session, const json& params) {
     auto offset = parse_cursor(params);
+    const std::string& version = session.protocol_version();
+    const std::string key = version + "#" + (offset ? std::to_string(*offset) : "");
+    {
+      std::lock_guard lock(tools_list_mutex);
+      if (auto it = tools_list_cache.find(key); it != tools_list_cache.end()) return json::binary(it->second);
+    }
     auto tools = registry.list();
     if (!offset || *offset > tools.size()) return unexpected(invalid_params("Invalid cursor"));
-    const std::string& version = session.protocol_version();
-    return page_of(tools, *offset, options.page_size, "tools",
-                   [&](const tools::ToolDefinition* def) { return tool_json(*def, version); });
+    json page = page_of(tools, *offset, options.page_size, "tools",
+                        [&](const tools::ToolDefinition* def) { return tool_json(*def, version); });
+    std::string text = serialize(page);
+    std::vector<std::uint8_t> bytes(text.begin(), text.end());
+    std::lock_guard lock(tools_list_mutex);
+    if (tools_list_cache.size() < 64) tools_list_cache.emplace(key, bytes);
+    return json::binary(std::move(bytes));
   }
 
   // An audit sink that fails (disk full) must not fail the call whose record it is.
@@ -249,9 +271,26 @@ struct Dispatcher::Impl {
           t != meta->end() && (t->is_string() || t->is_number_integer()))
         token = *t;
     }
+    // The global bound on concurrent tool calls: wait in line, or be told to retry.
+    auto admission = co_await limiter.acquire();
+    if (admission == CallLimiter::Admission::cancelled)
+      co_return tool_result_json(tools::ToolResult::error("cancelled"), version);
+    if (admission == CallLimiter::Admission::busy) {
+      util::metrics().inc("mcp_tool_calls_rejected_total", {{"reason", "busy"}});
+      co_return tool_result_json(
+          tools::ToolResult::error("The server is busy: " + std::to_string(limiter.max_running()) +
+                                   " tool calls are running and " + std::to_string(limiter.waiting()) +
+                                   " are waiting. Retry in a few seconds."),
+          version);
+    }
+    struct SlotRelease {
+      CallLimiter& l;
+      ~SlotRelease() { l.release(); }
+    } slot_release{limiter};
     RequestHost host(session, related, token, options.client_request_timeout);
     tools::ToolContext context{cmon, host, [session, key] { return session->was_cancelled(key); }};
     tools::ToolResult result;
+    const auto call_started = std::chrono::steady_clock::now();
     const bool audited = def->tool_class != tools::ToolClass::read && options.audit;
     try {
       result = co_await def->handler(context, arguments);
@@ -270,6 +309,11 @@ struct Dispatcher::Impl {
           tools::ToolResult::error(def->name + " failed with an internal error; the server log has details");
     }
     if (audited) write_audit(audit_record(*session, *def, arguments, &result));
+    util::metrics().inc("mcp_tool_calls_total",
+                        {{"tool", def->name}, {"outcome", result.is_error ? "error" : "ok"}});
+    util::metrics().observe(
+        "mcp_tool_call_duration_seconds", {{"tool", def->name}},
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - call_started).count());
     if (!result.is_error && def->output_schema && result.structured) {
       if (auto v = util::validate_schema(*def->output_schema, *result.structured); !v.empty())
         spdlog::error("tool {} returned structuredContent that breaks its outputSchema: {}", def->name,
@@ -375,7 +419,40 @@ struct Dispatcher::Impl {
     co_return unexpected(RpcError{error_code::method_not_found, "Method not found: " + method});
   }
 
+  // The method as a metrics label: clients may send any method name, the label set must stay bounded.
+  static std::string method_label(const std::string& method) {
+    static const std::set<std::string, std::less<>> known = {"initialize",
+                                                             "ping",
+                                                             "tools/list",
+                                                             "tools/call",
+                                                             "resources/list",
+                                                             "resources/read",
+                                                             "resources/templates/list",
+                                                             "resources/subscribe",
+                                                             "resources/unsubscribe",
+                                                             "prompts/list",
+                                                             "prompts/get",
+                                                             "completion/complete",
+                                                             "logging/setLevel"};
+    return known.count(method) ? method : "other";
+  }
+
+  // Counts and times every request (mcp_requests_total, mcp_request_duration_seconds).
   awaitable<std::optional<json>> handle_request(std::shared_ptr<Session> session, const json& message,
+                                                std::shared_ptr<MessageSink> related) {
+    const auto started = std::chrono::steady_clock::now();
+    const std::string method = method_label(message["method"].get<std::string>());
+    const std::string transport = session->transport();
+    auto out = co_await answer_request(std::move(session), message, std::move(related));
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    const char* outcome = !out ? "cancelled" : out->contains("error") ? "error" : "ok";
+    auto& m = util::metrics();
+    m.inc("mcp_requests_total", {{"method", method}, {"transport", transport}, {"outcome", outcome}});
+    m.observe("mcp_request_duration_seconds", {{"method", method}}, seconds);
+    co_return out;
+  }
+
+  awaitable<std::optional<json>> answer_request(std::shared_ptr<Session> session, const json& message,
                                                 std::shared_ptr<MessageSink> related) {
     const json& id = message["id"];
     const std::string method = message["method"].get<std::string>();
@@ -464,6 +541,13 @@ Dispatcher::~Dispatcher() = default;
 void Dispatcher::set_resources(std::shared_ptr<ResourceProvider> resources) {
   impl_->resources = std::move(resources);
 }
+size_t Dispatcher::calls_running() const {
+  return impl_->limiter.running();
+}
+size_t Dispatcher::calls_waiting() const {
+  return impl_->limiter.waiting();
+}
+
 void Dispatcher::set_prompts(std::shared_ptr<PromptProvider> prompts) {
   impl_->prompts = std::move(prompts);
 }

@@ -80,8 +80,51 @@ json make_request(const json& id, std::string method, json params) {
   return json{{"jsonrpc", "2.0"}, {"id", id}, {"method", std::move(method)}, {"params", std::move(params)}};
 }
 
+json make_raw_result(const json& id, const std::string& serialized_result) {
+  json r = make_result(id, nullptr);
+  r["result"] = json::binary(std::vector<std::uint8_t>(serialized_result.begin(), serialized_result.end()));
+  return r;
+}
+
+namespace {
+
+bool has_raw_result(const json& message) {
+  if (!message.is_object()) return false;
+  auto it = message.find("result");
+  return it != message.end() && it->is_binary();
+}
+
+std::string dump(const json& j) {
+  return j.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+}  // namespace
+
 std::string serialize(const json& message) {
-  return message.dump(-1, ' ', false, json::error_handler_t::replace);
+  if (message.is_array()) {
+    bool any_raw = false;
+    for (const auto& m : message) any_raw = any_raw || has_raw_result(m);
+    if (any_raw) {
+      std::string out = "[";
+      for (size_t i = 0; i < message.size(); ++i) {
+        if (i) out += ',';
+        out += serialize(message[i]);
+      }
+      return out + "]";
+    }
+  }
+  if (!has_raw_result(message)) return dump(message);
+  // {"id":..,"jsonrpc":"2.0"} then the raw result before the closing brace.
+  json rest = json::object();
+  for (auto it = message.begin(); it != message.end(); ++it)
+    if (it.key() != "result") rest[it.key()] = it.value();
+  std::string out = dump(rest);
+  out.pop_back();
+  const auto& raw = message["result"].get_binary();
+  out += ",\"result\":";
+  out.append(raw.begin(), raw.end());
+  out += '}';
+  return out;
 }
 
 std::string id_key(const json& id) {

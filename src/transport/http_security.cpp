@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 #include <stdexcept>
 
 namespace cmon_mcp::transport {
@@ -142,7 +143,7 @@ TokenChecker::TokenChecker(const std::vector<std::string>& tokens) {
     if (!t.empty()) digests_.push_back(sha256(t));
 }
 
-AuthOutcome TokenChecker::check(std::string_view authorization) const {
+AuthOutcome TokenChecker::check(std::string_view authorization, std::string* caller) const {
   authorization = trim(authorization);
   if (authorization.empty()) return AuthOutcome::missing;
   if (authorization.size() < 7 || lower(authorization.substr(0, 7)) != "bearer ") return AuthOutcome::invalid;
@@ -150,7 +151,49 @@ AuthOutcome TokenChecker::check(std::string_view authorization) const {
   int matched = 0;
   for (const auto& d : digests_)
     matched |= CRYPTO_memcmp(d.data(), presented.data(), presented.size()) == 0 ? 1 : 0;
-  return matched ? AuthOutcome::ok : AuthOutcome::invalid;
+  if (!matched) return AuthOutcome::invalid;
+  if (caller) {
+    static constexpr char kHex[] = "0123456789abcdef";
+    caller->clear();
+    for (size_t i = 0; i < 8 && i < presented.size(); ++i) {
+      auto b = static_cast<unsigned char>(presented[i]);
+      *caller += kHex[b >> 4];
+      *caller += kHex[b & 15];
+    }
+  }
+  return AuthOutcome::ok;
+}
+
+RateLimiter::RateLimiter(double per_minute, double burst)
+    : rate_(per_minute > 0 ? per_minute / 60.0 : 0), burst_(burst >= 1 ? burst : 1) {}
+
+int64_t RateLimiter::admit(const std::string& caller, Clock::time_point now) {
+  if (!enabled()) return 0;
+  std::lock_guard lock(mutex_);
+  if (buckets_.size() > 4096) {
+    // Forget callers whose bucket has refilled: they are where a new caller would start.
+    for (auto it = buckets_.begin(); it != buckets_.end();) {
+      double idle = std::chrono::duration<double>(now - it->second.last).count();
+      it = it->second.tokens + idle * rate_ >= burst_ ? buckets_.erase(it) : std::next(it);
+    }
+  }
+  auto [it, fresh] = buckets_.try_emplace(caller, Bucket{burst_, now});
+  Bucket& b = it->second;
+  if (!fresh) {
+    double elapsed = std::chrono::duration<double>(now - b.last).count();
+    if (elapsed > 0) b.tokens = std::min(burst_, b.tokens + elapsed * rate_);
+    b.last = std::max(b.last, now);
+  }
+  if (b.tokens >= 1) {
+    b.tokens -= 1;
+    return 0;
+  }
+  return std::max<int64_t>(1, static_cast<int64_t>(std::ceil((1 - b.tokens) / rate_)));
+}
+
+size_t RateLimiter::callers() const {
+  std::lock_guard lock(mutex_);
+  return buckets_.size();
 }
 
 bool query_has_token(std::string_view query) {

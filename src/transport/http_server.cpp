@@ -22,6 +22,7 @@
 #include "cmon_mcp/mcp/jsonrpc.hpp"
 #include "cmon_mcp/mcp/protocol.hpp"
 #include "cmon_mcp/transport/http_security.hpp"
+#include "cmon_mcp/util/metrics.hpp"
 #include "http/event_stream.hpp"
 
 namespace cmon_mcp::transport {
@@ -92,6 +93,7 @@ class HttpServer::Impl : public std::enable_shared_from_this<Impl> {
         dispatcher_(dispatcher),
         ready_(std::move(ready)),
         tokens_(opt_.auth_tokens),
+        limiter_(opt_.rate_limit_per_minute, opt_.rate_limit_burst),
         acceptor_(ex),
         reaper_(ex),
         stop_timer_(ex) {}
@@ -155,6 +157,7 @@ class HttpServer::Impl : public std::enable_shared_from_this<Impl> {
   mcp::Dispatcher& dispatcher_;
   ReadinessCheck ready_;
   TokenChecker tokens_;
+  RateLimiter limiter_;
   bool loopback_bind_ = false;
   std::unique_ptr<ssl::context> tls_;
   tcp::acceptor acceptor_;
@@ -711,6 +714,7 @@ awaitable<bool> HttpServer::Impl::handle(Stream& s, Request& req, std::shared_pt
     res.set(h::field::access_control_max_age, "600");
     co_return co_await write(s, res);
   }
+  std::string caller;  // the rate limit's key: the token, else the client's address
   if (tokens_.enabled()) {
     if (query_has_token(query)) {
       auto res = json_error(req, h::status::bad_request, mcp::error_code::server_error,
@@ -718,7 +722,7 @@ awaitable<bool> HttpServer::Impl::handle(Stream& s, Request& req, std::shared_pt
       res.set(h::field::www_authenticate, R"(Bearer realm="cmon-mcp", error="invalid_request")");
       co_return co_await write(s, res);
     }
-    auto outcome = tokens_.check(req[h::field::authorization]);
+    auto outcome = tokens_.check(req[h::field::authorization], &caller);
     if (outcome != AuthOutcome::ok) {
       if (log_auth_failure_allowed())
         spdlog::warn("HTTP {} {}: {} bearer token", std::string(req.method_string()), std::string(path),
@@ -728,6 +732,30 @@ awaitable<bool> HttpServer::Impl::handle(Stream& s, Request& req, std::shared_pt
       res.set(h::field::www_authenticate, outcome == AuthOutcome::missing
                                               ? R"(Bearer realm="cmon-mcp")"
                                               : R"(Bearer realm="cmon-mcp", error="invalid_token")");
+      co_return co_await write(s, res);
+    }
+  }
+
+  // Prometheus metrics, behind the token like everything but the health probes.
+  if (path == "/metrics" && (method == h::verb::get || method == h::verb::head)) {
+    auto res = make_response(req, h::status::ok);
+    res.set(h::field::content_type, "text/plain; version=0.0.4; charset=utf-8");
+    res.body() = util::metrics().render();
+    co_return co_await write(s, res);
+  }
+  if (known_path && limiter_.enabled()) {
+    if (caller.empty()) {
+      boost::system::error_code ec;
+      auto remote = lowest(s).socket().remote_endpoint(ec);
+      caller = ec ? std::string("unknown") : remote.address().to_string();
+    }
+    if (int64_t wait = limiter_.admit(caller); wait > 0) {
+      util::metrics().inc("mcp_http_rate_limited_total");
+      auto res = json_error(
+          req, h::status::too_many_requests, mcp::error_code::server_error,
+          "Too Many Requests: more than " + std::to_string(static_cast<int64_t>(opt_.rate_limit_per_minute)) +
+              " requests per minute from this client; retry in " + std::to_string(wait) + " s");
+      res.set(h::field::retry_after, std::to_string(wait));
       co_return co_await write(s, res);
     }
   }
@@ -863,6 +891,7 @@ awaitable<bool> HttpServer::Impl::post_mcp(Stream& s, Request& req) {
   if (opt_.stateless) {
     session =
         mcp::Session::make_stateless(ex_, header_version.empty() ? mcp::kDefaultHttpVersion : header_version);
+    session->set_transport("streamable_http");
   } else {
     std::string sid(req["Mcp-Session-Id"]);
     if (sid.empty()) {
@@ -883,6 +912,7 @@ awaitable<bool> HttpServer::Impl::post_mcp(Stream& s, Request& req) {
       new_session_id = random_session_id();
       entry = std::make_shared<SessionEntry>();
       entry->session = std::make_shared<mcp::Session>(ex_, new_session_id);
+      entry->session->set_transport("streamable_http");
       entry->stream = std::make_shared<EventStream>("g", opt_.replay_events, true);
       entry->session->set_stream(entry->stream);
       sessions_[new_session_id] = entry;
@@ -1104,6 +1134,7 @@ awaitable<bool> HttpServer::Impl::get_sse(Stream& s, Request& req) {
     id = random_session_id();
     entry->kind = SessionEntry::Kind::legacy;
     entry->session = std::make_shared<mcp::Session>(ex_, id);
+    entry->session->set_transport("sse");
     entry->stream = std::make_shared<EventStream>("l", opt_.replay_events, false);
     entry->session->set_stream(entry->stream);
     sessions_[id] = entry;

@@ -25,7 +25,7 @@ const INIT = {
 
 before(async () => {
   sim = await startSim(['--user', `${SECRETS.user}:${SECRETS.password}`]);
-  daemon = await startDaemon(sim, ['-max-sessions', String(MAX_SESSIONS)], { MCP_AUTH_TOKEN: SECRETS.token, CMON_PASSWORD: SECRETS.password }, SECRETS.user);
+  daemon = await startDaemon(sim, ['-max-sessions', String(MAX_SESSIONS), '-rate-limit', '0'], { MCP_AUTH_TOKEN: SECRETS.token, CMON_PASSWORD: SECRETS.password }, SECRETS.user);
   const c = await connect(daemon, 'streamable');
   assert.ok((await callSeries(c, 2))[1].ok);
   await disconnect(c);

@@ -36,7 +36,7 @@ afterEach(closeAll);
 async function daemonWith(extraArgs = [], password = SECRETS.password) {
   return startDaemon(
     sim,
-    ['-max-sessions', String(MAX_SESSIONS), ...extraArgs],
+    ['-max-sessions', String(MAX_SESSIONS), '-rate-limit', '0', ...extraArgs],
     { MCP_AUTH_TOKEN: SECRETS.token, CMON_PASSWORD: password },
     SECRETS.user,
   );

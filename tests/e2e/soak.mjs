@@ -40,7 +40,7 @@ const failures = [];
 const sim = await startSim(['--user', `${SECRETS.user}:${SECRETS.password}`]);
 const daemon = await startDaemon(
   sim,
-  ['-max-sessions', String(MAX_SESSIONS)],
+  ['-max-sessions', String(MAX_SESSIONS), '-rate-limit', '0'],
   { MCP_AUTH_TOKEN: SECRETS.token, CMON_PASSWORD: SECRETS.password },
   SECRETS.user,
 );

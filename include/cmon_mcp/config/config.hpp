@@ -41,6 +41,10 @@ struct Config {
   bool stateless = false;
   Transport transport = Transport::automatic;
   int max_sessions = 1000;
+  int rate_limit_per_minute = 600;  // MCP_RATE_LIMIT, 0 = none
+  int rate_burst = 100;             // MCP_RATE_BURST
+  int max_concurrent_calls = 32;    // MCP_MAX_CONCURRENT_CALLS
+  int max_queued_calls = 256;       // MCP_MAX_QUEUED_CALLS
   int session_idle_s = 3600;
 
   // Policy

@@ -34,6 +34,10 @@ struct DispatcherOptions {
   // Receives one audit record per call of a state-changing (W or D) tool, whatever its outcome (see
   // audit_record); unset = no audit trail.
   std::function<void(const json& record)> audit;
+  // Tool calls running at once across all sessions, and how many may wait for a slot (more: a "busy"
+  // tool error the model can retry on).
+  size_t max_concurrent_calls = 32;
+  size_t max_queued_calls = 256;
 };
 
 // The audit record of one W/D tool call: {time, session, client, tool, class, arguments (secrets
@@ -63,6 +67,9 @@ class Dispatcher {
                                                 std::shared_ptr<MessageSink> related);
 
   const DispatcherOptions& options() const { return options_; }
+  // Tool calls running now and waiting for a slot (for /metrics).
+  size_t calls_running() const;
+  size_t calls_waiting() const;
 
  private:
   struct Impl;

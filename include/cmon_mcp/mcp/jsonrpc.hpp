@@ -41,11 +41,16 @@ struct ParseFailure {
 std::optional<json> parse(std::string_view text, ParseFailure* failure = nullptr);
 
 json make_result(const json& id, json result);
+// A response whose result is already serialized JSON text (a cached tools/list page): the result is held
+// as a JSON binary value, which serialize() writes verbatim. Binary values never come from parsed input,
+// so nothing else can be mistaken for one.
+json make_raw_result(const json& id, const std::string& serialized_result);
 json make_error(const json& id, int code, std::string message, json data = nullptr);
 json make_notification(std::string method, json params = json::object());
 json make_request(const json& id, std::string method, json params = json::object());
 
-// Compact, newline-free, invalid UTF-8 replaced: safe for stdio lines and SSE data.
+// Compact, newline-free, invalid UTF-8 replaced: safe for stdio lines and SSE data. Raw results
+// (make_raw_result) are spliced in as they are; a batch of responses is serialized element by element.
 std::string serialize(const json& message);
 
 // A stable map key for a request id ("n:5", "s:abc"), so 5 and "5" stay distinct.

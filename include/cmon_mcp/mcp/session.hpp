@@ -42,6 +42,9 @@ class Session : public std::enable_shared_from_this<Session> {
   static std::shared_ptr<Session> make_stateless(asio::any_io_executor executor, std::string_view version);
 
   const std::string& id() const { return id_; }
+  // Which transport serves the session ("stdio", "streamable_http", "sse"): a metrics label.
+  const std::string& transport() const { return transport_; }
+  void set_transport(std::string name) { transport_ = std::move(name); }
   Strand& strand() { return strand_; }
 
   void set_stream(std::shared_ptr<MessageSink> stream) { stream_ = std::move(stream); }
@@ -91,6 +94,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
   Strand strand_;
   std::string id_;
+  std::string transport_ = "stdio";
   std::shared_ptr<MessageSink> stream_;
   bool initialize_received_ = false;
   bool initialized_notified_ = false;

@@ -2,10 +2,13 @@
 // bind-address parsing, bearer tokens, Origin/Host checks, session ids, SSE framing.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "cmon_mcp/util/expected.hpp"
@@ -42,11 +45,35 @@ class TokenChecker {
  public:
   explicit TokenChecker(const std::vector<std::string>& tokens);
   bool enabled() const { return !digests_.empty(); }
-  // `authorization` is the Authorization header value ("" when absent).
-  AuthOutcome check(std::string_view authorization) const;
+  // `authorization` is the Authorization header value ("" when absent). On success `caller`, when given,
+  // receives an identifier of the token that matched (a digest prefix, never the token): the key of its
+  // rate limit.
+  AuthOutcome check(std::string_view authorization, std::string* caller = nullptr) const;
 
  private:
   std::vector<std::string> digests_;
+};
+
+// Token buckets per caller (a token, or the client's address when no token is configured): `per_minute`
+// requests sustained, up to `burst` at once. per_minute <= 0 disables the limit. Thread-safe.
+class RateLimiter {
+ public:
+  using Clock = std::chrono::steady_clock;
+  RateLimiter(double per_minute, double burst);
+  bool enabled() const { return rate_ > 0; }
+  // 0 when the request may go ahead, else the whole seconds to wait before a retry would be admitted.
+  int64_t admit(const std::string& caller, Clock::time_point now = Clock::now());
+  size_t callers() const;
+
+ private:
+  struct Bucket {
+    double tokens;
+    Clock::time_point last;
+  };
+  double rate_;  // tokens per second
+  double burst_;
+  mutable std::mutex mutex_;
+  std::unordered_map<std::string, Bucket> buckets_;
 };
 
 // True when a query string carries something that looks like a credential (access_token=, token=, ...).

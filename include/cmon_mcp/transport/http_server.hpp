@@ -39,7 +39,11 @@ struct HttpServerOptions {
   std::chrono::milliseconds write_timeout{std::chrono::seconds(30)};   // a client this slow is dropped
   size_t max_sessions = 1000;                                          // more -> 503 + Retry-After
   std::chrono::milliseconds session_idle_timeout{std::chrono::minutes(30)};
-  size_t max_in_flight_per_session = 32;                                   // more -> 429
+  size_t max_in_flight_per_session = 32;  // more -> 429
+  // Requests per minute per token (per client address without tokens) on /mcp, /sse and /message, and
+  // how many may come at once; more -> 429 + Retry-After. 0 = no limit.
+  double rate_limit_per_minute = 600;
+  double rate_limit_burst = 100;
   std::chrono::milliseconds keepalive_interval{std::chrono::seconds(15)};  // SSE comment lines
   std::chrono::milliseconds sse_retry{std::chrono::seconds(1)};            // `retry:` of priming events
   // Events kept per SSE stream for Last-Event-ID replay (also the bound of a slow client's backlog).

@@ -82,3 +82,20 @@ TEST(Features, GatedByVersion) {
   EXPECT_LT(log_level_rank("debug"), log_level_rank("warning"));
   EXPECT_EQ(log_level_rank("loud"), -1);
 }
+
+TEST(JsonRpc, RawResultsAreSplicedVerbatimAlsoInBatches) {
+  using namespace cmon_mcp::mcp;
+  const std::string raw = R"({"tools":[{"name":"x","description":"ü \"q\""}],"nextCursor":"p1.1"})";
+  json r = make_raw_result(7, raw);
+  std::string text = serialize(r);
+  EXPECT_EQ(text, std::string(R"({"id":7,"jsonrpc":"2.0","result":)") + raw + "}");
+  json back = json::parse(text);
+  EXPECT_EQ(back["result"], json::parse(raw));
+  json batch = json::array({r, make_result("a", json{{"ok", true}})});
+  json parsed = json::parse(serialize(batch));
+  ASSERT_EQ(parsed.size(), 2u);
+  EXPECT_EQ(parsed[0]["result"]["nextCursor"], "p1.1");
+  EXPECT_EQ(parsed[1]["result"]["ok"], true);
+  // Plain messages are unchanged.
+  EXPECT_EQ(serialize(make_result(1, json::object())), R"({"id":1,"jsonrpc":"2.0","result":{}})");
+}

@@ -103,3 +103,48 @@ TEST(SessionIds, RandomVisibleAscii) {
   }
   EXPECT_EQ(seen.size(), 100u);
 }
+
+TEST(Tokens, CallerIdentifiesTheTokenNotItsText) {
+  TokenChecker checker({"first-token-abc", "second-token-xyz"});
+  std::string a, b, again;
+  EXPECT_EQ(checker.check("Bearer first-token-abc", &a), AuthOutcome::ok);
+  EXPECT_EQ(checker.check("Bearer second-token-xyz", &b), AuthOutcome::ok);
+  EXPECT_EQ(checker.check("bearer first-token-abc", &again), AuthOutcome::ok);
+  EXPECT_EQ(a.size(), 16u);
+  EXPECT_NE(a, b);
+  EXPECT_EQ(a, again);
+  EXPECT_EQ(a.find("first"), std::string::npos);
+  std::string none;
+  EXPECT_EQ(checker.check("Bearer wrong", &none), AuthOutcome::invalid);
+  EXPECT_TRUE(none.empty());
+}
+
+TEST(RateLimiter, BurstThenSustainedRatePerCaller) {
+  using namespace std::chrono_literals;
+  RateLimiter limiter(60, 3);  // one per second, three at once
+  auto t0 = RateLimiter::Clock::now();
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(limiter.admit("a", t0), 0) << i;
+  EXPECT_EQ(limiter.admit("a", t0), 1);           // the bucket is empty: retry in a second
+  EXPECT_EQ(limiter.admit("b", t0), 0);           // another caller has its own bucket
+  EXPECT_EQ(limiter.admit("a", t0 + 500ms), 1);   // half a token back: not yet
+  EXPECT_EQ(limiter.admit("a", t0 + 1100ms), 0);  // one token back
+  EXPECT_EQ(limiter.admit("a", t0 + 1200ms), 1);
+  EXPECT_EQ(limiter.admit("a", t0 + 60s), 0);  // refilled, but never beyond the burst
+  EXPECT_EQ(limiter.admit("a", t0 + 60s), 0);
+  EXPECT_EQ(limiter.admit("a", t0 + 60s), 0);
+  EXPECT_GE(limiter.admit("a", t0 + 60s), 1);
+  // A clock that goes backwards (another thread's earlier timestamp) neither refills nor breaks it.
+  EXPECT_GE(limiter.admit("a", t0 + 59s), 1);
+}
+
+TEST(RateLimiter, DisabledAndBoundedMemory) {
+  RateLimiter off(0, 10);
+  EXPECT_FALSE(off.enabled());
+  for (int i = 0; i < 1000; ++i) EXPECT_EQ(off.admit("x"), 0);
+  RateLimiter limiter(600, 2);
+  auto t0 = RateLimiter::Clock::now();
+  for (int i = 0; i < 10000; ++i) limiter.admit("client-" + std::to_string(i), t0);
+  // Much later, callers whose buckets refilled are forgotten when the table grows.
+  limiter.admit("late", t0 + std::chrono::minutes(5));
+  EXPECT_LT(limiter.callers(), 100u);
+}
