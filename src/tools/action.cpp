@@ -434,7 +434,10 @@ awaitable<ToolResult> run_action(const ToolDefinition& def, std::shared_ptr<Acti
   if (!planned) co_return std::move(planned.error());
   ActionPlan plan = std::move(*planned);
   if (plan.requests.empty()) co_return ToolResult::error(def.name + ": nothing to do");
-  const bool job = plan.requests.size() == 1 && plan.requests[0].creates_job();
+  // A recurring job (job.recurrence: a backup schedule) is created, not run now: it is not followed or
+  // reported as a started job; its planner checks for an identical schedule and shapes the result.
+  const bool job = plan.requests.size() == 1 && plan.requests[0].creates_job() &&
+                   !plan.requests[0].fields.value("job", json::object()).contains("recurrence");
   const bool destructive = def.tool_class == ToolClass::destructive;
   const bool guarded = def.action->backup_guard && settings.backup_guard_hours > 0 && plan.cluster;
 
@@ -649,6 +652,12 @@ awaitable<ToolResult> run_action(const ToolDefinition& def, std::shared_ptr<Acti
   out["job_status"] = get_string(created, "status", "DEFINED");
   std::string text = "Started job " + std::to_string(job_id) + " (" + plan.requests[0].job_command() +
                      "): " + plan.summary + ".\n";
+  // A value the server chose (create_cluster's database admin password) is returned here, once.
+  if (!plan.generated.empty()) {
+    out["generated"] = plan.generated;
+    for (auto& [k, v] : plan.generated.items())
+      text += "Generated " + k + " (shown only this once): " + v.get<std::string>() + "\n";
+  }
   if (o.wait) {
     if (auto failed = co_await follow(ctx, job_id, o, out, text); failed) co_return std::move(*failed);
   } else {

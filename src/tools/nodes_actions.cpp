@@ -250,7 +250,7 @@ awaitable<Expected<ActionPlan, ToolResult>> plan_stop_node(ToolContext& ctx, con
   if (args.contains("stop_timeout_s")) data["stop_timeout"] = args["stop_timeout_s"];
   ActionPlan plan = job_plan(t->cluster, "Stop " + node_in(*t), "stop", std::move(data));
   plan.effect =
-      "This stops the service on " + node_in(*t) + "; clients connected to it lose their connections";
+      "This stops the database on " + node_in(*t) + "; clients connected to it lose their connections";
   if (is_db_node(t->host)) {
     plan.effect += ", and the cluster runs with " + remaining_online(t->cluster, {t->host}) + ".";
     if (is_primary(t->cluster, t->host))

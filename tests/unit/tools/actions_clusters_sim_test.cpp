@@ -152,7 +152,7 @@ TEST_F(ClusterActions, CreateClusterDefaultsVendorVersionAndGeneratesThePassword
 // The pipeline returns plan.generated for request actions only (action.cpp, the job path builds its
 // result without it), so a generated database password is lost for job-backed tools. Enable this test
 // once the job path adds plan.generated to its result.
-TEST_F(ClusterActions, DISABLED_CreateClusterReturnsTheGeneratedPasswordOnce) {
+TEST_F(ClusterActions, CreateClusterReturnsTheGeneratedPasswordOnce) {
   json args{{"cluster_type", "redis"}, {"cluster_name", "cache-2"}, {"nodes", {"10.0.9.35"}}};
   ToolResult r = ok("create_cluster", waited(args));
   expect_done(r);
