@@ -284,8 +284,9 @@ void register_cluster_operations(Engine& e, std::vector<OperationSpec>& ops) {
         auto change = parse_grants(*expr);
         if (change.empty()) return fail("InvalidRequest", "The 'privileges' field is empty.");
         for (const auto& [obj, privs] : change) {
-          auto it =
-              std::find_if(current.begin(), current.end(), [&](const auto& p) { return p.first == obj; });
+          // An init-capture: clang 14 cannot capture a structured binding itself.
+          auto it = std::find_if(current.begin(), current.end(),
+                                 [&o = obj](const auto& p) { return p.first == o; });
           if (grant) {
             if (it == current.end()) current.push_back({obj, {}}), it = current.end() - 1;
             for (const auto& p : privs)
