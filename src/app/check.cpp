@@ -91,10 +91,13 @@ int run_check(config::Config config) {
     } else {
       report.pass("bind address " + b + " is free");
     }
-    if (config.auth_tokens.empty())
+    if (config.auth_tokens.empty() && config.token_entries.empty())
       report.fail("MCP_AUTH_TOKEN is empty: HTTP clients would need no token (cmon-mcp gen-token makes one)");
-    else
+    else if (config.token_entries.empty())
       report.pass("bearer token configured");
+    else
+      report.pass(std::to_string(config.token_entries.size()) + " named token(s) from MCP_AUTH_TOKENS_FILE" +
+                  (config.auth_tokens.empty() ? "" : " and MCP_AUTH_TOKEN"));
   } else {
     report.pass("transport: stdio (no bind address)");
   }

@@ -50,7 +50,18 @@ Expected<CommandLine, config::ConfigError> parse_command_line(const std::vector<
   auto* check = app.add_subcommand(
       "check",
       "load the configuration, log in to CMON, list the clusters it sees, check the bind address; exit 0/1");
-  auto* gen_token = app.add_subcommand("gen-token", "print a fresh 256-bit bearer token for MCP_AUTH_TOKEN");
+  auto* gen_token = app.add_subcommand(
+      "gen-token",
+      "print a fresh 256-bit bearer token for MCP_AUTH_TOKEN; with --name and --scope, also the line that "
+      "gives it that name and scope in MCP_AUTH_TOKENS_FILE");
+  gen_token->add_option("--name", out.token_name, "the token's name (in audit records and logs)")
+      ->type_name("NAME");
+  gen_token->add_option("--scope", out.token_scope, "read | write (read and write) | destructive (all three)")
+      ->type_name("SCOPE");
+  gen_token
+      ->add_option("--clusters", out.token_clusters,
+                   "cluster ids and names the token may act on, comma separated (default *: every cluster)")
+      ->type_name("LIST");
   auto* tools = app.add_subcommand("tools", "print the tool catalogue (with the configured policy applied)");
   tools->add_option("--format", out.tools_format, "table | markdown | json")
       ->check(CLI::IsMember({"table", "markdown", "json"}));
@@ -85,6 +96,12 @@ Expected<CommandLine, config::ConfigError> parse_command_line(const std::vector<
   }
   if (check->parsed()) out.command = Command::check;
   if (gen_token->parsed()) out.command = Command::gen_token;
+  if (!out.token_scope.empty() || !out.token_clusters.empty()) {
+    if (out.token_name.empty())
+      return unexpected(config::ConfigError{"gen-token: --scope and --clusters need --name"});
+  }
+  if (!out.token_name.empty() && out.token_scope.empty())
+    return unexpected(config::ConfigError{"gen-token: --name needs --scope read, write or destructive"});
   if (tools->parsed()) out.command = Command::tools;
   if (client_config->parsed()) out.command = Command::client_config;
   if (settings->parsed()) out.command = Command::settings;

@@ -10,6 +10,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cmon_mcp/util/sha256.hpp"
+
 namespace cmon_mcp::app {
 
 using nlohmann::json;
@@ -25,6 +27,25 @@ std::string generate_token() {
     out.push_back(hex[b & 15]);
   }
   return out;
+}
+
+Expected<std::string, std::string> generate_scoped_token(const std::string& name, const std::string& scope,
+                                                         const std::string& clusters) {
+  config::TokenEntry e;
+  e.name = name;
+  if (auto why = config::check_token_name(name)) return unexpected("--name: " + *why);
+  auto parsed_scope = config::parse_token_scope(scope);
+  if (!parsed_scope) return unexpected("--scope: " + parsed_scope.error());
+  e.scope = *parsed_scope;
+  auto parsed_clusters = config::parse_token_clusters(clusters.empty() ? "*" : clusters);
+  if (!parsed_clusters) return unexpected("--clusters: " + parsed_clusters.error());
+  e.clusters = std::move(*parsed_clusters);
+  const std::string token = generate_token();
+  e.sha256_hex = util::sha256_hex(token);
+  return token +
+         "\n# The token above is shown only this once: give it to the client now (the file keeps only its "
+         "SHA-256).\n# Append this line to the MCP_AUTH_TOKENS_FILE and restart cmon-mcp:\n" +
+         config::token_line(e) + "\n";
 }
 
 std::string public_url(const config::Config& c, std::string_view path) {

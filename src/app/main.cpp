@@ -63,9 +63,19 @@ int run(int argc, char** argv) {
     for (const auto& w : config::permission_warnings(*config, cli->config_path)) spdlog::warn("{}", w);
 
   switch (cli->command) {
-    case Command::gen_token:
-      std::printf("%s\n", generate_token().c_str());
+    case Command::gen_token: {
+      if (cli->token_name.empty()) {
+        std::printf("%s\n", generate_token().c_str());
+        return 0;
+      }
+      auto text = generate_scoped_token(cli->token_name, cli->token_scope, cli->token_clusters);
+      if (!text) {
+        std::fprintf(stderr, "cmon-mcp gen-token: %s\n", text.error().c_str());
+        return kExitConfig;
+      }
+      std::fputs(text->c_str(), stdout);
       return 0;
+    }
     case Command::client_config:
       std::fputs(client_config_snippet(*config, cli->client).c_str(), stdout);
       return 0;

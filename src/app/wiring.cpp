@@ -114,6 +114,26 @@ void describe_metrics() {
   m.describe("cmon_call_errors_total", "CMON RPC calls that failed, by operation and error");
 }
 
+// The named tokens of MCP_AUTH_TOKENS_FILE as the HTTP server checks them; their names, scopes and
+// clusters are logged once (never their digests).
+std::vector<transport::ScopedToken> scoped_tokens(const config::Config& c) {
+  std::vector<transport::ScopedToken> out;
+  for (const auto& e : c.token_entries) {
+    transport::ScopedToken t;
+    t.principal.name = e.name;
+    t.principal.classes = mcp::Principal::kRead;
+    if (e.scope.write) t.principal.classes |= mcp::Principal::kWrite;
+    if (e.scope.destructive) t.principal.classes |= mcp::Principal::kDestructive;
+    t.principal.clusters = e.clusters;
+    t.sha256_hex = e.sha256_hex;
+    spdlog::info(
+        "bearer token '{}': {} tools, {}", e.name, t.principal.scope_text(),
+        e.clusters.empty() ? std::string("every cluster") : "clusters " + t.principal.clusters_text());
+    out.push_back(std::move(t));
+  }
+  return out;
+}
+
 }  // namespace
 
 Expected<std::unique_ptr<tools::Registry>, std::string> build_registry(const config::Config& c) {
@@ -177,7 +197,8 @@ int serve(const config::Config& c) {
       if (!ec) stdio->stop();
     });
   } else {
-    if (c.auth_tokens.empty() && !is_loopback_bind(c.bind_address))
+    const bool authenticated = !c.auth_tokens.empty() || !c.token_entries.empty();
+    if (!authenticated && !is_loopback_bind(c.bind_address))
       spdlog::warn(
           "MCP_BIND_ADDRESS {} is not a loopback address and MCP_AUTH_TOKEN is empty: anyone who can "
           "reach this port can manage your databases. Set MCP_AUTH_TOKEN (cmon-mcp gen-token).",
@@ -187,6 +208,7 @@ int serve(const config::Config& c) {
     http_options.tls_cert_file = c.tls_cert;
     http_options.tls_key_file = c.tls_key;
     http_options.auth_tokens = c.auth_tokens;
+    http_options.scoped_tokens = scoped_tokens(c);
     http_options.allowed_origins = c.allowed_origins;
     http_options.base_url = c.base_url;
     http_options.stateless = c.stateless;
@@ -204,7 +226,7 @@ int serve(const config::Config& c) {
     }
     spdlog::info("serving MCP on {}://{}:{} (Streamable HTTP /mcp, legacy SSE /sse){}",
                  c.tls_cert.empty() ? "http" : "https", bound->address().to_string(), bound->port(),
-                 c.auth_tokens.empty() ? ", no bearer token required" : "");
+                 authenticated ? "" : ", no bearer token required");
     signals.async_wait([&](boost::system::error_code ec, int) {
       if (ec) return;
       util::sd_notify("STOPPING=1");

@@ -11,6 +11,8 @@
 #include <set>
 #include <sstream>
 
+#include "cmon_mcp/util/sha256.hpp"
+
 namespace cmon_mcp::config {
 
 namespace {
@@ -107,6 +109,10 @@ const std::vector<OptionInfo>& known_options() {
       {"MCP_BIND_ADDRESS", "bind", "serve HTTP on host:port (e.g. 127.0.0.1:3000); unset = stdio"},
       {"MCP_BASE_URL", "base-url", "public URL of this server, e.g. https://cc.example.com/mcp-prefix"},
       {"MCP_AUTH_TOKEN", "auth-token", "bearer token(s) HTTP clients must send, comma separated", true},
+      {"MCP_AUTH_TOKENS_FILE", "auth-tokens-file",
+       "file of named bearer tokens, each with a scope (read, write, destructive) and the clusters it may "
+       "act "
+       "on; one `NAME SCOPE CLUSTERS SHA256HEX` line per token (cmon-mcp gen-token --name prints it)"},
       {"MCP_ALLOWED_ORIGINS", "allowed-origins",
        "extra browser origins allowed to call the server, comma separated"},
       {"MCP_TLS_CERT", "tls-cert", "TLS certificate (PEM) for the HTTP listener"},
@@ -292,6 +298,7 @@ Expected<Config, ConfigError> build_config(const Layers& layers) {
   if (auto v = get("MCP_BASE_URL")) c.base_url = trim(*v);
   if (auto v = get("MCP_AUDIT_LOG")) c.audit_log = trim(*v);
   if (auto v = get("MCP_AUTH_TOKEN")) c.auth_tokens = split_list(*v);
+  if (auto v = get("MCP_AUTH_TOKENS_FILE")) c.auth_tokens_file = trim(*v);
   if (auto v = get("MCP_ALLOWED_ORIGINS")) c.allowed_origins = split_list(*v);
   if (auto v = get("MCP_TLS_CERT")) c.tls_cert = *v;
   if (auto v = get("MCP_TLS_KEY")) c.tls_key = *v;
@@ -436,6 +443,28 @@ std::optional<ConfigError> validate_for_serving(Config& c) {
   for (const auto* f : {&c.tls_cert, &c.tls_key})
     if (!f->empty() && ::access(f->c_str(), R_OK) != 0)
       return ConfigError{"'" + *f + "' (MCP_TLS_CERT/MCP_TLS_KEY) cannot be read by this user"};
+  c.token_entries.clear();
+  if (!c.auth_tokens_file.empty()) {
+    const std::string& path = c.auth_tokens_file;
+    std::string text;
+    if (!read_file(path, text)) return ConfigError{"MCP_AUTH_TOKENS_FILE '" + path + "' cannot be read"};
+    auto entries = parse_tokens_file(text, path);
+    if (!entries) return entries.error();
+    // An empty file must not quietly turn authentication off.
+    if (entries->empty())
+      return ConfigError{
+          "MCP_AUTH_TOKENS_FILE '" + path +
+          "' has no token line (NAME SCOPE CLUSTERS SHA256HEX); add one with cmon-mcp gen-token "
+          "--name NAME --scope SCOPE, or unset MCP_AUTH_TOKENS_FILE"};
+    for (const auto& t : c.auth_tokens) {
+      std::string digest = util::sha256_hex(t);
+      for (const auto& e : *entries)
+        if (e.sha256_hex == digest)
+          return ConfigError{path + ":" + std::to_string(e.line) + ": '" + e.name +
+                             "' is a token of MCP_AUTH_TOKEN too: give every token its own value"};
+    }
+    c.token_entries = std::move(*entries);
+  }
   return std::nullopt;
 }
 
@@ -459,6 +488,7 @@ std::map<std::string, std::string> effective_values(const Config& c) {
       {"MCP_BIND_ADDRESS", c.bind_address},
       {"MCP_BASE_URL", c.base_url},
       {"MCP_AUTH_TOKEN", join(c.auth_tokens)},
+      {"MCP_AUTH_TOKENS_FILE", c.auth_tokens_file},
       {"MCP_ALLOWED_ORIGINS", join(c.allowed_origins)},
       {"MCP_TLS_CERT", c.tls_cert},
       {"MCP_TLS_KEY", c.tls_key},
@@ -511,6 +541,7 @@ std::vector<std::string> permission_warnings(const Config& c, const std::string&
   check(c.cmon_password_file, "CMON_PASSWORD_FILE");
   check(c.cmon_key_file, "CMON_KEY_FILE");
   check(c.tls_key, "MCP_TLS_KEY");
+  check(c.auth_tokens_file, "MCP_AUTH_TOKENS_FILE");
   return out;
 }
 

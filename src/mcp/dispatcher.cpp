@@ -6,6 +6,7 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/bind_cancellation_slot.hpp>
 
+#include <algorithm>
 #include <map>
 #include <mutex>
 #include <set>
@@ -196,15 +197,20 @@ struct Dispatcher::Impl {
   // tools/list pages depend only on the protocol version and the cursor (the registry and its policy do
   // not change while serving), and building and serializing the catalogue was most of the cost of a
   // tools/list: each page is serialized once and answered as a raw result (jsonrpc.hpp) from then on.
+  // A session's principal sees only the tools of the classes it may use (the cursor counts in that list),
+  // so its classes are part of the key too.
   MethodResult tools_list(Session& session, const json& params) {
     auto offset = parse_cursor(params);
     const std::string& version = session.protocol_version();
-    const std::string key = version + "#" + (offset ? std::to_string(*offset) : "");
+    const Principal& who = session.principal();
+    const std::string key =
+        version + "#" + std::to_string(who.classes) + "#" + (offset ? std::to_string(*offset) : "");
     {
       std::lock_guard lock(tools_list_mutex);
       if (auto it = tools_list_cache.find(key); it != tools_list_cache.end()) return json::binary(it->second);
     }
     auto tools = registry.list();
+    std::erase_if(tools, [&](const tools::ToolDefinition* def) { return !who.may_use(def->tool_class); });
     if (!offset || *offset > tools.size()) return unexpected(invalid_params("Invalid cursor"));
     json page = page_of(tools, *offset, options.page_size, "tools",
                         [&](const tools::ToolDefinition* def) { return tool_json(*def, version); });
@@ -238,6 +244,68 @@ struct Dispatcher::Impl {
     return out;
   }
 
+  // The cluster rule of a principal restricted to some clusters: nullopt when the call may go ahead, else
+  // why not. Tools without a cluster selector in their schema act on the controller and are not bound by
+  // it. A selector is allowed when it names a listed cluster: an id in the list, a name in the list (the
+  // tools match names exactly, case-insensitively), or a cluster whose id or name is listed in the other
+  // form (which needs the controller's cluster list).
+  awaitable<std::optional<std::string>> cluster_refusal(const Principal& who,
+                                                        const tools::ToolDefinition& def,
+                                                        const json& arguments) {
+    auto props = def.input_schema.find("properties");
+    if (props == def.input_schema.end() || !props->is_object() ||
+        (!props->contains("cluster_id") && !props->contains("cluster_name")))
+      co_return std::nullopt;
+    const std::string allowed = "token '" + who.name + "' may only act on cluster" +
+                                (who.clusters.size() == 1 ? " " : "s ") + who.clusters_text();
+    auto by_id = arguments.find("cluster_id");
+    auto by_name = arguments.find("cluster_name");
+    const bool has_id = by_id != arguments.end() && !by_id->is_null();
+    const bool has_name = by_name != arguments.end() && !by_name->is_null();
+    if (!has_id && !has_name)
+      co_return def.name + " needs a cluster: " + allowed +
+          "; give cluster_id or cluster_name of one of them";
+
+    std::set<int64_t> ids;
+    std::vector<std::string> names;
+    for (const auto& c : who.clusters) {
+      bool digits = !c.empty() && c.size() <= 18 &&
+                    std::all_of(c.begin(), c.end(), [](char ch) { return ch >= '0' && ch <= '9'; });
+      if (digits)
+        ids.insert(std::stoll(c));
+      else
+        names.push_back(c);
+    }
+    auto name_listed = [&](std::string_view n) {
+      return std::any_of(names.begin(), names.end(),
+                         [&](const std::string& x) { return tools::iequals(x, n); });
+    };
+    std::optional<int64_t> id;
+    if (has_id && by_id->is_number_integer()) id = by_id->get<int64_t>();
+    std::string name = has_name && by_name->is_string() ? by_name->get<std::string>() : std::string();
+    bool id_ok = !has_id || (id && ids.count(*id));
+    bool name_ok = !has_name || (!name.empty() && name_listed(name));
+    if ((!id_ok && id && !names.empty()) || (!name_ok && !name.empty() && !ids.empty())) {
+      json fields = json::object();
+      auto all = co_await cmon.call("/v2/clusters", "getAllClusterInfo", std::move(fields));
+      if (!all)
+        co_return "cannot check the cluster against the token's clusters (" + all.error().message + "); " +
+            allowed;
+      const json clusters = tools::get_list(*all, "clusters");
+      if (!id_ok)
+        for (const auto& c : clusters)
+          if (tools::get_int(c, "cluster_id", -1) == *id && name_listed(tools::get_string(c, "cluster_name")))
+            id_ok = true;
+      if (!name_ok)
+        if (auto m = tools::match_cluster_name(clusters, name);
+            m && ids.count(tools::get_int(*m, "cluster_id", -1)))
+          name_ok = true;
+    }
+    if (!id_ok) co_return "cluster_id " + by_id->dump() + " is not allowed: " + allowed;
+    if (!name_ok) co_return "cluster_name " + by_name->dump() + " is not allowed: " + allowed;
+    co_return std::nullopt;
+  }
+
   awaitable<MethodResult> tools_call(std::shared_ptr<Session> session, const json& params,
                                      const std::string& key, std::shared_ptr<MessageSink> related) {
     auto name = params.find("name");
@@ -255,6 +323,19 @@ struct Dispatcher::Impl {
       if (!a->is_object()) co_return unexpected(invalid_params("tools/call: arguments must be an object"));
       arguments = *a;
     }
+    const Principal& who = session->principal();
+    const bool audited = def->tool_class != tools::ToolClass::read && options.audit;
+    // A tool outside the token's scope is not listed either: it is answered like an unknown tool.
+    if (!who.may_use(def->tool_class)) {
+      std::string message = "Unknown tool: " + def->name + " (the scope of token '" + who.name +
+                            "' does not allow it: it may use " + who.scope_text() + " tools only)";
+      util::metrics().inc("mcp_tool_calls_rejected_total", {{"reason", "scope"}});
+      if (audited) {
+        tools::ToolResult refused = tools::ToolResult::error(message);
+        write_audit(audit_record(*session, *def, arguments, &refused, "forbidden"));
+      }
+      co_return unexpected(invalid_params(std::move(message)));
+    }
     const std::string& version = session->protocol_version();
     if (auto violations = util::validate_schema(def->input_schema, arguments); !violations.empty()) {
       std::string message =
@@ -263,6 +344,14 @@ struct Dispatcher::Impl {
       if (validation_errors_are_tool_errors(version))
         co_return tool_result_json(tools::ToolResult::error(message), version);
       co_return unexpected(invalid_params(std::move(message)));
+    }
+    if (!who.all_clusters()) {
+      if (auto refusal = co_await cluster_refusal(who, *def, arguments)) {
+        util::metrics().inc("mcp_tool_calls_rejected_total", {{"reason", "cluster"}});
+        tools::ToolResult refused = tools::ToolResult::error(std::move(*refusal));
+        if (audited) write_audit(audit_record(*session, *def, arguments, &refused, "forbidden"));
+        co_return tool_result_json(std::move(refused), version);
+      }
     }
 
     json token = nullptr;
@@ -291,7 +380,6 @@ struct Dispatcher::Impl {
     tools::ToolContext context{cmon, host, [session, key] { return session->was_cancelled(key); }};
     tools::ToolResult result;
     const auto call_started = std::chrono::steady_clock::now();
-    const bool audited = def->tool_class != tools::ToolClass::read && options.audit;
     try {
       result = co_await def->handler(context, arguments);
     } catch (const boost::system::system_error& e) {
@@ -591,6 +679,9 @@ json audit_record(const Session& session, const tools::ToolDefinition& def, cons
   json r = json::object();
   r["time"] = tools::iso_utc(std::chrono::system_clock::now());
   r["session"] = session.id();
+  // The bearer token's name (MCP_AUTH_TOKENS_FILE, "token" for MCP_AUTH_TOKEN); null without one (stdio).
+  const std::string& token = session.principal().name;
+  r["token"] = token.empty() ? json(nullptr) : json(token);
   const json& client = session.client_info();
   std::string client_name = client.is_object() ? client.value("name", "") : "";
   if (client.is_object() && client.contains("version") && client["version"].is_string())

@@ -285,29 +285,6 @@ struct NewNode {
   }
 };
 
-int64_t default_port(Family f) {
-  switch (f) {
-    case Family::mysql:
-    case Family::galera:
-      return 3306;
-    case Family::postgres:
-      return 5432;
-    case Family::mongo:
-      return 27017;
-    case Family::mssql:
-      return 1433;
-    case Family::redis:
-      return 6379;
-    case Family::elastic:
-      return 9200;
-    case Family::clickhouse:
-      return 9000;
-    case Family::other:
-      break;
-  }
-  return 0;
-}
-
 // "host", "host:port", "[v6]" or "[v6]:port"; the port defaults from the product.
 Expected<std::vector<NewNode>, std::string> parse_new_nodes(const json& list, int64_t port_default) {
   std::vector<NewNode> out;

@@ -505,8 +505,6 @@ Cluster cluster_from(const json& info) {
   return c;
 }
 
-namespace {
-
 size_t edit_distance(std::string_view a, std::string_view b) {
   std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
   for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
@@ -518,6 +516,53 @@ size_t edit_distance(std::string_view a, std::string_view b) {
   }
   return prev[b.size()];
 }
+
+std::vector<std::string> close_matches(const std::string& want, const std::vector<std::string>& known,
+                                       size_t max) {
+  std::vector<std::pair<size_t, std::string>> scored;
+  const std::string w = lower(want);
+  for (const auto& k : known) {
+    const std::string h = lower(k);
+    size_t d = edit_distance(w, h);
+    bool similar = d <= std::max<size_t>(2, w.size() / 3) ||
+                   (w.size() >= 3 && h.find(w) != std::string::npos) ||
+                   (h.size() >= 3 && w.find(h) != std::string::npos);
+    if (similar) scored.emplace_back(d, k);
+  }
+  std::stable_sort(scored.begin(), scored.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<std::string> out;
+  for (const auto& [d, k] : scored) {
+    if (out.size() == max) break;
+    if (std::find(out.begin(), out.end(), k) == out.end()) out.push_back(k);
+  }
+  return out;
+}
+
+int64_t default_port(Family f) {
+  switch (f) {
+    case Family::mysql:
+    case Family::galera:
+      return 3306;
+    case Family::postgres:
+      return 5432;
+    case Family::mongo:
+      return 27017;
+    case Family::mssql:
+      return 1433;
+    case Family::redis:
+      return 6379;
+    case Family::elastic:
+      return 9200;
+    case Family::clickhouse:
+      return 9000;
+    case Family::other:
+      break;
+  }
+  return 0;
+}
+
+namespace {
 
 std::string cluster_list_text(const json& clusters) {
   if (clusters.empty()) return "the controller manages no clusters";

@@ -20,43 +20,7 @@ namespace cmon_mcp::tools {
 namespace {
 
 // ---------------------------------------------------------------------------------------------------
-// Small helpers (local: common.cpp keeps its edit distance private).
-
-size_t edit_distance(std::string_view a, std::string_view b) {
-  std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    cur[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j)
-      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
-    std::swap(prev, cur);
-  }
-  return prev[b.size()];
-}
-
-// Up to `max` names among `known` that look like `want` (small edit distance or one containing the other).
-std::vector<std::string> close_matches(const std::string& want, const std::vector<std::string>& known,
-                                       size_t max = 8) {
-  std::vector<std::pair<size_t, std::string>> scored;
-  const std::string w = lower(want);
-  for (const auto& k : known) {
-    const std::string h = lower(k);
-    size_t d = edit_distance(w, h);
-    bool similar = d <= std::max<size_t>(2, w.size() / 3) ||
-                   (w.size() >= 3 && h.find(w) != std::string::npos) ||
-                   (h.size() >= 3 && w.find(h) != std::string::npos);
-    if (similar) scored.emplace_back(d, k);
-  }
-  std::stable_sort(scored.begin(), scored.end(),
-                   [](const auto& a, const auto& b) { return a.first < b.first; });
-  std::vector<std::string> out;
-  std::set<std::string> seen;
-  for (const auto& [d, k] : scored) {
-    if (out.size() == max) break;
-    if (seen.insert(k).second) out.push_back(k);
-  }
-  return out;
-}
+// Small helpers.
 
 std::string join(const std::vector<std::string>& items, std::string_view sep = ", ") {
   std::string s;

@@ -110,22 +110,8 @@ std::string remaining_online(const Cluster& c, const std::vector<json>& leaving)
 int64_t default_port(const Cluster& c, const std::vector<json>& like) {
   for (const auto& h : like)
     if (get_int(h, "port") > 0) return get_int(h, "port");
-  switch (c.family) {
-    case Family::postgres:
-      return 5432;
-    case Family::mongo:
-      return 27017;
-    case Family::mssql:
-      return 1433;
-    case Family::redis:
-      return 6379;
-    case Family::elastic:
-      return 9200;
-    case Family::clickhouse:
-      return 9000;
-    default:
-      return 3306;
-  }
+  int64_t port = tools::default_port(c.family);
+  return port > 0 ? port : 3306;
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -91,31 +91,6 @@ std::string user_label(const json& user) {
   return s + ")";
 }
 
-size_t edit_distance(std::string_view a, std::string_view b) {
-  std::vector<size_t> row(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    size_t diag = row[0];
-    row[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      size_t up = row[j];
-      char ca = static_cast<char>(std::tolower(static_cast<unsigned char>(a[i - 1])));
-      char cb = static_cast<char>(std::tolower(static_cast<unsigned char>(b[j - 1])));
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (ca == cb ? 0 : 1)});
-      diag = up;
-    }
-  }
-  return row[b.size()];
-}
-
-// Names among `names` close to `wanted` (case-insensitive substring either way, or at most two edits).
-std::vector<std::string> close_matches(const std::string& wanted, const std::vector<std::string>& names) {
-  std::vector<std::string> out;
-  for (const auto& n : names)
-    if (icontains(n, wanted) || icontains(wanted, n) || edit_distance(n, wanted) <= 2) out.push_back(n);
-  return out;
-}
-
 awaitable<Expected<json, ToolResult>> fetch_users(ToolContext& ctx) {
   json fields = json::object();
   auto r = co_await call(ctx, kUsersPath, "getUsers", std::move(fields), "list ClusterControl users");

@@ -2,13 +2,14 @@
 #include "cmon_mcp/transport/http_security.hpp"
 
 #include <openssl/crypto.h>
-#include <openssl/evp.h>
 #include <openssl/rand.h>
 
 #include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <stdexcept>
+
+#include "cmon_mcp/util/sha256.hpp"
 
 namespace cmon_mcp::transport {
 
@@ -24,14 +25,6 @@ std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
   return s;
-}
-
-std::string sha256(std::string_view data) {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  if (EVP_Digest(data.data(), data.size(), md, &len, EVP_sha256(), nullptr) != 1)
-    throw std::runtime_error("SHA-256 unavailable");
-  return std::string(reinterpret_cast<const char*>(md), len);
 }
 
 int hex_value(char c) {
@@ -138,30 +131,56 @@ bool origin_allowed(std::string_view origin, const std::vector<std::string>& all
   return false;
 }
 
-TokenChecker::TokenChecker(const std::vector<std::string>& tokens) {
-  for (const auto& t : tokens)
-    if (!t.empty()) digests_.push_back(sha256(t));
+TokenChecker::TokenChecker(const std::vector<std::string>& tokens, std::vector<ScopedToken> scoped) {
+  auto known = [&](const std::string& digest) {
+    return std::any_of(entries_.begin(), entries_.end(), [&](const Entry& e) { return e.digest == digest; });
+  };
+  for (const auto& t : tokens) {
+    if (t.empty()) continue;
+    std::string digest = util::sha256(t);
+    if (known(digest)) continue;  // the same token twice in MCP_AUTH_TOKEN
+    mcp::Principal full;
+    full.name = "token";
+    entries_.push_back({std::move(digest), std::move(full)});
+  }
+  for (auto& s : scoped) {
+    std::string digest;
+    const std::string& hex = s.sha256_hex;
+    for (size_t i = 0; i + 1 < hex.size(); i += 2) {
+      int hi = hex_value(hex[i]), lo = hex_value(hex[i + 1]);
+      if (hi < 0 || lo < 0) break;
+      digest.push_back(static_cast<char>(hi * 16 + lo));
+    }
+    if (digest.size() != 32 || hex.size() != 64)
+      throw std::invalid_argument("token '" + s.principal.name + "': the SHA-256 must be 64 hex characters");
+    if (known(digest)) throw std::invalid_argument("token '" + s.principal.name + "' is configured twice");
+    entries_.push_back({std::move(digest), std::move(s.principal)});
+  }
 }
 
-AuthOutcome TokenChecker::check(std::string_view authorization, std::string* caller) const {
+AuthOutcome TokenChecker::check(std::string_view authorization, Match& match) const {
   authorization = trim(authorization);
   if (authorization.empty()) return AuthOutcome::missing;
   if (authorization.size() < 7 || lower(authorization.substr(0, 7)) != "bearer ") return AuthOutcome::invalid;
-  std::string presented = sha256(trim(authorization.substr(7)));
-  int matched = 0;
-  for (const auto& d : digests_)
-    matched |= CRYPTO_memcmp(d.data(), presented.data(), presented.size()) == 0 ? 1 : 0;
-  if (!matched) return AuthOutcome::invalid;
-  if (caller) {
-    static constexpr char kHex[] = "0123456789abcdef";
-    caller->clear();
-    for (size_t i = 0; i < 8 && i < presented.size(); ++i) {
-      auto b = static_cast<unsigned char>(presented[i]);
-      *caller += kHex[b >> 4];
-      *caller += kHex[b & 15];
-    }
+  std::string presented = util::sha256(trim(authorization.substr(7)));
+  // Every entry is compared; which one matched is only noted.
+  size_t found = entries_.size();
+  for (size_t i = 0; i < entries_.size(); ++i) {
+    bool equal = CRYPTO_memcmp(entries_[i].digest.data(), presented.data(), presented.size()) == 0;
+    if (equal && found == entries_.size()) found = i;
   }
+  if (found == entries_.size()) return AuthOutcome::invalid;
+  match.index = found;
+  match.principal = &entries_[found].principal;
+  match.caller = util::to_hex(std::string_view(presented).substr(0, 8));
   return AuthOutcome::ok;
+}
+
+AuthOutcome TokenChecker::check(std::string_view authorization, std::string* caller) const {
+  Match match;
+  AuthOutcome outcome = check(authorization, match);
+  if (outcome == AuthOutcome::ok && caller) *caller = std::move(match.caller);
+  return outcome;
 }
 
 RateLimiter::RateLimiter(double per_minute, double burst)

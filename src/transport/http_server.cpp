@@ -66,7 +66,20 @@ struct SessionEntry {
   size_t in_flight = 0;
   std::string version;  // negotiated, once initialize succeeded
   Clock::time_point last_activity = Clock::now();
+  // The token that opened the session (TokenChecker::Match::index); nullopt without authentication.
+  // Requests with another token are refused.
+  std::optional<size_t> token;
 };
+
+using Who = const TokenChecker::Match*;  // the authenticated token of a request; nullptr without auth
+
+// The principal of a session a request opens: its token's, or full rights without authentication.
+mcp::Principal principal_of(Who who) {
+  return who ? *who->principal : mcp::Principal{};
+}
+std::optional<size_t> token_of(Who who) {
+  return who ? std::optional<size_t>(who->index) : std::nullopt;
+}
 
 // What stop() needs to reach a connection: everything here is touched on the connection's strand only.
 struct Connection {
@@ -92,7 +105,7 @@ class HttpServer::Impl : public std::enable_shared_from_this<Impl> {
         opt_(std::move(options)),
         dispatcher_(dispatcher),
         ready_(std::move(ready)),
-        tokens_(opt_.auth_tokens),
+        tokens_(opt_.auth_tokens, opt_.scoped_tokens),
         limiter_(opt_.rate_limit_per_minute, opt_.rate_limit_burst),
         acceptor_(ex),
         reaper_(ex),
@@ -131,19 +144,21 @@ class HttpServer::Impl : public std::enable_shared_from_this<Impl> {
 
   // ---- endpoints
   template <class Stream>
-  awaitable<bool> post_mcp(Stream& s, Request& req);
+  awaitable<bool> post_mcp(Stream& s, Request& req, Who who);
   template <class Stream>
-  awaitable<bool> get_mcp(Stream& s, Request& req);
-  Response delete_mcp(const Request& req);
+  awaitable<bool> get_mcp(Stream& s, Request& req, Who who);
+  Response delete_mcp(const Request& req, Who who);
   template <class Stream>
-  awaitable<bool> get_sse(Stream& s, Request& req);
-  Response post_message(const Request& req, std::string_view query);
+  awaitable<bool> get_sse(Stream& s, Request& req, Who who);
+  Response post_message(const Request& req, std::string_view query, Who who);
 
   // ---- helpers
   Response make_response(const Request& req, bhttp::status status) const;
   Response json_error(const Request& req, bhttp::status status, int code, std::string message,
                       json id = nullptr) const;
   void add_cors(const Request& req, Response& res) const;
+  // 403 for a request that names a session another token opened.
+  Response wrong_token(const Request& req, json id = nullptr);
   void run_on_session(std::shared_ptr<mcp::Session> session, json message,
                       std::shared_ptr<mcp::MessageSink> related,
                       std::function<void(std::optional<json>, bool initialized, std::string version)> done);
@@ -665,6 +680,17 @@ bool HttpServer::Impl::log_auth_failure_allowed() {
   return now != last && last_auth_log_.compare_exchange_strong(last, now);
 }
 
+Response HttpServer::Impl::wrong_token(const Request& req, json id) {
+  if (log_auth_failure_allowed())
+    spdlog::warn("HTTP {} {}: refused a request for a session that another token opened",
+                 std::string(req.method_string()),
+                 std::string(req.target().substr(0, req.target().find('?'))));
+  return json_error(req, bhttp::status::forbidden, mcp::error_code::server_error,
+                    "Forbidden: this session was opened with another token; start a new session (initialize) "
+                    "with this token",
+                    std::move(id));
+}
+
 template <class Stream>
 awaitable<bool> HttpServer::Impl::handle(Stream& s, Request& req, std::shared_ptr<Connection>) {
   namespace h = ::boost::beast::http;
@@ -715,6 +741,8 @@ awaitable<bool> HttpServer::Impl::handle(Stream& s, Request& req, std::shared_pt
     co_return co_await write(s, res);
   }
   std::string caller;  // the rate limit's key: the token, else the client's address
+  TokenChecker::Match match;
+  Who who = nullptr;
   if (tokens_.enabled()) {
     if (query_has_token(query)) {
       auto res = json_error(req, h::status::bad_request, mcp::error_code::server_error,
@@ -722,7 +750,7 @@ awaitable<bool> HttpServer::Impl::handle(Stream& s, Request& req, std::shared_pt
       res.set(h::field::www_authenticate, R"(Bearer realm="cmon-mcp", error="invalid_request")");
       co_return co_await write(s, res);
     }
-    auto outcome = tokens_.check(req[h::field::authorization], &caller);
+    auto outcome = tokens_.check(req[h::field::authorization], match);
     if (outcome != AuthOutcome::ok) {
       if (log_auth_failure_allowed())
         spdlog::warn("HTTP {} {}: {} bearer token", std::string(req.method_string()), std::string(path),
@@ -734,6 +762,8 @@ awaitable<bool> HttpServer::Impl::handle(Stream& s, Request& req, std::shared_pt
                                               : R"(Bearer realm="cmon-mcp", error="invalid_token")");
       co_return co_await write(s, res);
     }
+    caller = match.caller;
+    who = &match;
   }
 
   // Prometheus metrics, behind the token like everything but the health probes.
@@ -761,10 +791,10 @@ awaitable<bool> HttpServer::Impl::handle(Stream& s, Request& req, std::shared_pt
   }
 
   if (path == "/mcp") {
-    if (method == h::verb::post) co_return co_await post_mcp(s, req);
-    if (method == h::verb::get && !opt_.stateless) co_return co_await get_mcp(s, req);
+    if (method == h::verb::post) co_return co_await post_mcp(s, req, who);
+    if (method == h::verb::get && !opt_.stateless) co_return co_await get_mcp(s, req, who);
     if (method == h::verb::delete_ && !opt_.stateless) {
-      auto res = delete_mcp(req);
+      auto res = delete_mcp(req, who);
       co_return co_await write(s, res);
     }
     auto res =
@@ -773,7 +803,7 @@ awaitable<bool> HttpServer::Impl::handle(Stream& s, Request& req, std::shared_pt
     co_return co_await write(s, res);
   }
   if (path == "/sse" && !opt_.stateless) {
-    if (method == h::verb::get) co_return co_await get_sse(s, req);
+    if (method == h::verb::get) co_return co_await get_sse(s, req, who);
     auto res =
         json_error(req, h::status::method_not_allowed, mcp::error_code::server_error, "Method not allowed");
     res.set(h::field::allow, "GET, OPTIONS");
@@ -781,7 +811,7 @@ awaitable<bool> HttpServer::Impl::handle(Stream& s, Request& req, std::shared_pt
   }
   if ((path == "/message" || path == "/messages") && !opt_.stateless) {
     if (method == h::verb::post) {
-      auto res = post_message(req, query);
+      auto res = post_message(req, query, who);
       co_return co_await write(s, res);
     }
     auto res =
@@ -848,7 +878,7 @@ bool contains_request(const json& message) {
 }  // namespace
 
 template <class Stream>
-awaitable<bool> HttpServer::Impl::post_mcp(Stream& s, Request& req) {
+awaitable<bool> HttpServer::Impl::post_mcp(Stream& s, Request& req, Who who) {
   namespace h = ::boost::beast::http;
   auto content_type = lower(req[h::field::content_type]);
   if (!content_type.empty() && content_type.rfind("application/json", 0) != 0) {
@@ -892,6 +922,7 @@ awaitable<bool> HttpServer::Impl::post_mcp(Stream& s, Request& req) {
     session =
         mcp::Session::make_stateless(ex_, header_version.empty() ? mcp::kDefaultHttpVersion : header_version);
     session->set_transport("streamable_http");
+    session->set_principal(principal_of(who));
   } else {
     std::string sid(req["Mcp-Session-Id"]);
     if (sid.empty()) {
@@ -913,6 +944,8 @@ awaitable<bool> HttpServer::Impl::post_mcp(Stream& s, Request& req) {
       entry = std::make_shared<SessionEntry>();
       entry->session = std::make_shared<mcp::Session>(ex_, new_session_id);
       entry->session->set_transport("streamable_http");
+      entry->session->set_principal(principal_of(who));
+      entry->token = token_of(who);
       entry->stream = std::make_shared<EventStream>("g", opt_.replay_events, true);
       entry->session->set_stream(entry->stream);
       sessions_[new_session_id] = entry;
@@ -921,6 +954,12 @@ awaitable<bool> HttpServer::Impl::post_mcp(Stream& s, Request& req) {
       if (!entry) {
         auto res =
             json_error(req, h::status::not_found, mcp::error_code::session_not_found, "Session not found");
+        co_return co_await write(s, res);
+      }
+      if (entry->token != token_of(who)) {
+        json id = nullptr;
+        if (message->is_object() && message->contains("id")) id = (*message)["id"];
+        auto res = wrong_token(req, std::move(id));
         co_return co_await write(s, res);
       }
       if (is_init) {
@@ -1034,7 +1073,7 @@ awaitable<bool> HttpServer::Impl::post_mcp(Stream& s, Request& req) {
 }
 
 template <class Stream>
-awaitable<bool> HttpServer::Impl::get_mcp(Stream& s, Request& req) {
+awaitable<bool> HttpServer::Impl::get_mcp(Stream& s, Request& req, Who who) {
   namespace h = ::boost::beast::http;
   if (!accepts(req[h::field::accept], "text/event-stream")) {
     auto res = json_error(req, h::status::not_acceptable, mcp::error_code::server_error,
@@ -1050,6 +1089,10 @@ awaitable<bool> HttpServer::Impl::get_mcp(Stream& s, Request& req) {
   auto entry = find_session(sid, SessionEntry::Kind::streamable);
   if (!entry) {
     auto res = json_error(req, h::status::not_found, mcp::error_code::session_not_found, "Session not found");
+    co_return co_await write(s, res);
+  }
+  if (entry->token != token_of(who)) {
+    auto res = wrong_token(req);
     co_return co_await write(s, res);
   }
   std::string header_version(req["MCP-Protocol-Version"]);
@@ -1105,20 +1148,22 @@ awaitable<bool> HttpServer::Impl::get_mcp(Stream& s, Request& req) {
   co_return false;
 }
 
-Response HttpServer::Impl::delete_mcp(const Request& req) {
+Response HttpServer::Impl::delete_mcp(const Request& req, Who who) {
   namespace h = ::boost::beast::http;
   std::string sid(req["Mcp-Session-Id"]);
   if (sid.empty())
     return json_error(req, h::status::bad_request, mcp::error_code::server_error,
                       "Bad Request: Mcp-Session-Id header is required");
-  if (!find_session(sid, SessionEntry::Kind::streamable))
+  auto entry = find_session(sid, SessionEntry::Kind::streamable);
+  if (!entry)
     return json_error(req, h::status::not_found, mcp::error_code::session_not_found, "Session not found");
+  if (entry->token != token_of(who)) return wrong_token(req);
   end_session(sid);
   return make_response(req, h::status::ok);
 }
 
 template <class Stream>
-awaitable<bool> HttpServer::Impl::get_sse(Stream& s, Request& req) {
+awaitable<bool> HttpServer::Impl::get_sse(Stream& s, Request& req, Who who) {
   namespace h = ::boost::beast::http;
   auto entry = std::make_shared<SessionEntry>();
   std::string id;
@@ -1135,6 +1180,8 @@ awaitable<bool> HttpServer::Impl::get_sse(Stream& s, Request& req) {
     entry->kind = SessionEntry::Kind::legacy;
     entry->session = std::make_shared<mcp::Session>(ex_, id);
     entry->session->set_transport("sse");
+    entry->session->set_principal(principal_of(who));
+    entry->token = token_of(who);
     entry->stream = std::make_shared<EventStream>("l", opt_.replay_events, false);
     entry->session->set_stream(entry->stream);
     sessions_[id] = entry;
@@ -1155,7 +1202,7 @@ awaitable<bool> HttpServer::Impl::get_sse(Stream& s, Request& req) {
   co_return false;
 }
 
-Response HttpServer::Impl::post_message(const Request& req, std::string_view query) {
+Response HttpServer::Impl::post_message(const Request& req, std::string_view query, Who who) {
   namespace h = ::boost::beast::http;
   auto sid = query_param(query, "sessionId");
   if (!sid || sid->empty())
@@ -1164,6 +1211,7 @@ Response HttpServer::Impl::post_message(const Request& req, std::string_view que
   auto entry = find_session(*sid, SessionEntry::Kind::legacy);
   if (!entry)
     return json_error(req, h::status::not_found, mcp::error_code::session_not_found, "Session not found");
+  if (entry->token != token_of(who)) return wrong_token(req);
   auto content_type = lower(req[h::field::content_type]);
   if (!content_type.empty() && content_type.rfind("application/json", 0) != 0)
     return json_error(req, h::status::unsupported_media_type, mcp::error_code::server_error,

@@ -72,7 +72,7 @@ test('elicitation: accepted runs the destructive tool, declined and cancelled ch
     }
     assert.equal(messages.length, 2);
     assert.match(messages[0], new RegExp(`This stops the database on node ${node.hostname}:${node.port} of cluster prod-galera`));
-    assert.match(messages[0], /will run with \d+ of \d+ node\(s\) online/);
+    assert.match(messages[0], /runs with \d+ of \d+ database node\(s\) online/);
 
     answer = 'accept';
     const r = await client.callTool({ name: 'stop_node', arguments: { ...args, wait: true, timeout_s: 30 } });

@@ -15,7 +15,11 @@ enum class Command { serve, check, gen_token, tools, client_config, settings };
 struct CommandLine {
   Command command = Command::serve;
   std::string client;  // client-config: claude-desktop | claude-code | codex | mcp-remote | inspector
-  std::string tools_format = "table";        // tools and settings: table | markdown | json
+  std::string tools_format = "table";  // tools and settings: table | markdown | json
+  // gen-token --name/--scope/--clusters: a named token for MCP_AUTH_TOKENS_FILE (all empty: a plain one).
+  std::string token_name;
+  std::string token_scope;
+  std::string token_clusters;
   std::map<std::string, std::string> flags;  // KEY -> value, for config::Layers
   std::string config_path;                   // --config
   bool config_path_given = false;

@@ -11,6 +11,12 @@ namespace cmon_mcp::app {
 // 256 random bits from OpenSSL's CSPRNG, hex encoded (64 characters).
 std::string generate_token();
 
+// gen-token --name NAME --scope SCOPE [--clusters LIST]: a fresh token, printed once, and the
+// MCP_AUTH_TOKENS_FILE line that holds its SHA-256 with the name, scope and clusters. A bad name, scope
+// or cluster list is a one-line error.
+Expected<std::string, std::string> generate_scoped_token(const std::string& name, const std::string& scope,
+                                                         const std::string& clusters);
+
 // The URL clients use: MCP_BASE_URL when set, else http(s)://<bind address>; `path` is "/mcp" or "/sse".
 std::string public_url(const config::Config& config, std::string_view path);
 

@@ -17,6 +17,23 @@ const char* to_string(Source s);
 
 enum class Transport { automatic, stdio, http };
 
+// The tool classes a token may use. SCOPE: read; write = read + write; destructive = all three (a comma
+// list is the union of its items).
+struct TokenScope {
+  bool read = true;
+  bool write = false;
+  bool destructive = false;
+};
+
+// One line of MCP_AUTH_TOKENS_FILE: `NAME SCOPE CLUSTERS SHA256HEX`.
+struct TokenEntry {
+  std::string name;  // shown in audit records and logs
+  TokenScope scope;
+  std::vector<std::string> clusters;  // cluster ids and names; empty = every cluster ("*")
+  std::string sha256_hex;             // of the token, 64 lowercase hex characters
+  int line = 0;                       // in the file, for messages
+};
+
 struct Config {
   // CMON controller
   std::vector<std::string>
@@ -32,9 +49,11 @@ struct Config {
   int cmon_pool_size = 4;
 
   // MCP server
-  std::string bind_address;              // MCP_BIND_ADDRESS host:port; empty = stdio
-  std::string base_url;                  // MCP_BASE_URL
-  std::vector<std::string> auth_tokens;  // MCP_AUTH_TOKEN, comma separated for rotation
+  std::string bind_address;               // MCP_BIND_ADDRESS host:port; empty = stdio
+  std::string base_url;                   // MCP_BASE_URL
+  std::vector<std::string> auth_tokens;   // MCP_AUTH_TOKEN, comma separated for rotation
+  std::string auth_tokens_file;           // MCP_AUTH_TOKENS_FILE: named, scoped tokens
+  std::vector<TokenEntry> token_entries;  // its lines, read by validate_for_serving
   std::vector<std::string> allowed_origins;
   std::string tls_cert;
   std::string tls_key;
@@ -99,14 +118,29 @@ struct Layers {
 };
 Expected<Config, ConfigError> build_config(const Layers& layers);
 
-// Validation of what serving needs (credentials, endpoint, bind address); reads the key and password files.
+// Validation of what serving needs (credentials, endpoint, bind address); reads the key and password files
+// and MCP_AUTH_TOKENS_FILE (into token_entries).
 std::optional<ConfigError> validate_for_serving(Config& config);
+
+// MCP_AUTH_TOKENS_FILE: one token per line, `NAME SCOPE CLUSTERS SHA256HEX`, '#' comments and blank lines
+// ignored. A malformed line, a duplicate name or digest is an error naming the file and line.
+Expected<std::vector<TokenEntry>, ConfigError> parse_tokens_file(const std::string& text,
+                                                                 const std::string& file_name);
+// The parts of a line, for gen-token too. Names: letters, digits, '.', '_', '-', '@' (up to 64, starting
+// with a letter or digit; "token" is the name of MCP_AUTH_TOKEN's tokens). Scope: read | write |
+// destructive or a comma list of them. Clusters: "*" or a comma list of ids and names.
+std::optional<std::string> check_token_name(std::string_view name);  // nullopt when valid, else why not
+Expected<TokenScope, std::string> parse_token_scope(std::string_view scope);
+Expected<std::vector<std::string>, std::string> parse_token_clusters(std::string_view clusters);
+// The file line of an entry: "oncall read * 9f86d0...".
+std::string token_line(const TokenEntry& entry);
 
 // Every key's effective value as text (secrets NOT redacted), e.g. for defaults in the docs.
 std::map<std::string, std::string> effective_values(const Config& config);
 
 // One warning per secret-bearing file (the environment file `env_file`, CMON_PASSWORD_FILE,
-// CMON_KEY_FILE, MCP_TLS_KEY) that every local user can read. Files that do not exist are skipped.
+// CMON_KEY_FILE, MCP_TLS_KEY, MCP_AUTH_TOKENS_FILE) that every local user can read. Files that do not
+// exist are skipped.
 std::vector<std::string> permission_warnings(const Config& config, const std::string& env_file);
 
 // "KEY=value  (source)" lines with secrets redacted.

@@ -40,13 +40,17 @@ struct DispatcherOptions {
   size_t max_queued_calls = 256;
 };
 
-// The audit record of one W/D tool call: {time, session, client, tool, class, arguments (secrets
-// redacted), outcome, cluster_id, job_id, error}. `outcome` is the result's status (submitted, done,
-// failed, dry_run, duplicate, refused, confirmation_required, declined, cancelled...), else "error" or
-// "ok".
+// The audit record of one W/D tool call: {time, session, token, client, tool, class, arguments (secrets
+// redacted), outcome, cluster_id, job_id, error}. `token` is the name of the session's principal (null
+// without a token, e.g. stdio). `outcome` is the result's status (submitted, done, failed, dry_run,
+// duplicate, refused, confirmation_required, declined, cancelled...), "forbidden" when the token's scope
+// or clusters do not allow the call, else "error" or "ok".
 json audit_record(const Session& session, const tools::ToolDefinition& def, const json& arguments,
                   const tools::ToolResult* result, std::string_view outcome_override = {});
 
+// The session's principal (Session::principal) is enforced here, in one place: tools/list lists only the
+// tools of the classes it may use, tools/call of another tool is answered like an unknown tool, and a
+// principal restricted to some clusters may call a cluster-scoped tool only on one of them.
 class Dispatcher {
  public:
   Dispatcher(DispatcherOptions options, const tools::Registry& registry, cmon::Api& cmon);

@@ -12,6 +12,7 @@
 #include <boost/asio/cancellation_signal.hpp>
 #include <nlohmann/json.hpp>
 
+#include "cmon_mcp/mcp/principal.hpp"
 #include "cmon_mcp/util/asio.hpp"
 
 namespace cmon_mcp::mcp {
@@ -46,6 +47,11 @@ class Session : public std::enable_shared_from_this<Session> {
   const std::string& transport() const { return transport_; }
   void set_transport(std::string name) { transport_ = std::move(name); }
   Strand& strand() { return strand_; }
+
+  // Who the session acts for (principal.hpp): set by the transport when the session is created (the
+  // bearer token that opened it); full rights by default (stdio).
+  const Principal& principal() const { return principal_; }
+  void set_principal(Principal principal) { principal_ = std::move(principal); }
 
   void set_stream(std::shared_ptr<MessageSink> stream) { stream_ = std::move(stream); }
   const std::shared_ptr<MessageSink>& stream() const { return stream_; }
@@ -95,6 +101,7 @@ class Session : public std::enable_shared_from_this<Session> {
   Strand strand_;
   std::string id_;
   std::string transport_ = "stdio";
+  Principal principal_;
   std::shared_ptr<MessageSink> stream_;
   bool initialize_received_ = false;
   bool initialized_notified_ = false;

@@ -173,6 +173,15 @@ awaitable<Expected<Cluster, ToolResult>> resolve_cluster(ToolContext& ctx, const
 awaitable<Expected<std::optional<Cluster>, ToolResult>> resolve_optional_cluster(ToolContext& ctx,
                                                                                  const json& args,
                                                                                  json extra = json::object());
+// Levenshtein distance (case-sensitive; lower both sides for a case-insensitive one).
+size_t edit_distance(std::string_view a, std::string_view b);
+// Up to `max` names among `known` that look like `want`, closest first: a small edit distance (case
+// ignored) or one containing the other. For "did you mean" lists in error messages.
+std::vector<std::string> close_matches(const std::string& want, const std::vector<std::string>& known,
+                                       size_t max = 8);
+// The port a product listens on by default (3306, 5432, 27017, 1433, 6379, 9200, 9000); 0 when unknown.
+int64_t default_port(Family f);
+
 // Pure part of name resolution, for tests: the cluster object among `clusters` named `name`, or the
 // message listing close matches.
 Expected<json, std::string> match_cluster_name(const json& clusters, std::string_view name);

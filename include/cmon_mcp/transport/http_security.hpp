@@ -11,6 +11,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "cmon_mcp/mcp/principal.hpp"
 #include "cmon_mcp/util/expected.hpp"
 
 namespace cmon_mcp::transport {
@@ -39,19 +40,39 @@ bool origin_allowed(std::string_view origin, const std::vector<std::string>& all
 
 enum class AuthOutcome { ok, missing, invalid };
 
-// Static bearer tokens compared in constant time: SHA-256 digests of equal length, CRYPTO_memcmp, and
-// every configured token examined whatever matched first.
+// A named token with its rights (MCP_AUTH_TOKENS_FILE): the principal and the hex SHA-256 of the token,
+// which is never held in clear.
+struct ScopedToken {
+  mcp::Principal principal;
+  std::string sha256_hex;
+};
+
+// Bearer tokens compared in constant time: SHA-256 digests of equal length, CRYPTO_memcmp, and every
+// configured token examined whatever matched first. Plain tokens (MCP_AUTH_TOKEN) have full rights and
+// the name "token"; scoped tokens carry their own principal.
 class TokenChecker {
  public:
-  explicit TokenChecker(const std::vector<std::string>& tokens);
-  bool enabled() const { return !digests_.empty(); }
-  // `authorization` is the Authorization header value ("" when absent). On success `caller`, when given,
-  // receives an identifier of the token that matched (a digest prefix, never the token): the key of its
-  // rate limit.
+  explicit TokenChecker(const std::vector<std::string>& tokens, std::vector<ScopedToken> scoped = {});
+  bool enabled() const { return !entries_.empty(); }
+
+  // Who presented a valid token.
+  struct Match {
+    size_t index = 0;  // of the token that matched: two requests with one token have the same index
+    const mcp::Principal* principal = nullptr;  // lives as long as the checker
+    std::string caller;                         // digest prefix: the key of the token's rate limit
+  };
+  // `authorization` is the Authorization header value ("" when absent).
+  AuthOutcome check(std::string_view authorization, Match& match) const;
+  // On success `caller`, when given, receives an identifier of the token that matched (a digest prefix,
+  // never the token): the key of its rate limit.
   AuthOutcome check(std::string_view authorization, std::string* caller = nullptr) const;
 
  private:
-  std::vector<std::string> digests_;
+  struct Entry {
+    std::string digest;  // 32 raw bytes
+    mcp::Principal principal;
+  };
+  std::vector<Entry> entries_;
 };
 
 // Token buckets per caller (a token, or the client's address when no token is configured): `per_minute`

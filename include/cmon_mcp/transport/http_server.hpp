@@ -12,6 +12,7 @@
 #include <boost/asio/ip/tcp.hpp>
 
 #include "cmon_mcp/mcp/dispatcher.hpp"
+#include "cmon_mcp/transport/http_security.hpp"
 #include "cmon_mcp/util/expected.hpp"
 
 namespace cmon_mcp::transport {
@@ -22,8 +23,11 @@ struct HttpServerOptions {
   // Both set: HTTPS with this PEM certificate chain and private key.
   std::string tls_cert_file;
   std::string tls_key_file;
-  // Accepted bearer tokens; several at once allow rotation. Empty: no authentication.
+  // Accepted bearer tokens with full rights (name "token"); several at once allow rotation.
   std::vector<std::string> auth_tokens;
+  // Named tokens with their scope and clusters (MCP_AUTH_TOKENS_FILE), stored as SHA-256 digests.
+  // A session belongs to the token that opened it. No token of either kind: no authentication.
+  std::vector<ScopedToken> scoped_tokens;
   // Browser origins allowed besides loopback origins and the origin of base_url ("*" allows any).
   std::vector<std::string> allowed_origins;
   // Public URL of the server as clients see it (MCP_BASE_URL), e.g. "https://proxy.example/cmon".
@@ -42,7 +46,7 @@ struct HttpServerOptions {
   size_t max_in_flight_per_session = 32;  // more -> 429
   // Requests per minute per token (per client address without tokens) on /mcp, /sse and /message, and
   // how many may come at once; more -> 429 + Retry-After. 0 = no limit.
-  double rate_limit_per_minute = 600;
+  double rate_limit_per_minute = 0;  // the daemon sets MCP_RATE_LIMIT (default 600)
   double rate_limit_burst = 100;
   std::chrono::milliseconds keepalive_interval{std::chrono::seconds(15)};  // SSE comment lines
   std::chrono::milliseconds sse_retry{std::chrono::seconds(1)};            // `retry:` of priming events

@@ -1,9 +1,11 @@
 // Bind addresses, tokens, Origin/Host rules, Accept parsing, query parameters and SSE framing.
 #include <gtest/gtest.h>
 
+#include <cctype>
 #include <set>
 
 #include "cmon_mcp/transport/http_security.hpp"
+#include "cmon_mcp/util/sha256.hpp"
 
 using namespace cmon_mcp::transport;
 
@@ -147,4 +149,64 @@ TEST(RateLimiter, DisabledAndBoundedMemory) {
   // Much later, callers whose buckets refilled are forgotten when the table grows.
   limiter.admit("late", t0 + std::chrono::minutes(5));
   EXPECT_LT(limiter.callers(), 100u);
+}
+
+namespace {
+ScopedToken scoped(std::string name, std::uint8_t classes, std::vector<std::string> clusters,
+                   const std::string& token) {
+  ScopedToken t;
+  t.principal.name = std::move(name);
+  t.principal.classes = classes;
+  t.principal.clusters = std::move(clusters);
+  t.sha256_hex = cmon_mcp::util::sha256_hex(token);
+  return t;
+}
+}  // namespace
+
+TEST(Tokens, ScopedTokensCarryTheirPrincipal) {
+  using cmon_mcp::mcp::Principal;
+  auto dba = scoped("dba", Principal::kAll, {"1", "prod-galera"}, "dba-token-123456");
+  // Digests may be written in upper case.
+  for (auto& c : dba.sha256_hex) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  TokenChecker checker({"plain-token-1", "plain-token-1", "plain-token-2"},
+                       {scoped("oncall", Principal::kRead, {}, "oncall-token-abcdef"), dba});
+  EXPECT_TRUE(checker.enabled());
+  TokenChecker::Match oncall, dba_match, plain, plain_again, plain2;
+  ASSERT_EQ(checker.check("Bearer oncall-token-abcdef", oncall), AuthOutcome::ok);
+  EXPECT_EQ(oncall.principal->name, "oncall");
+  EXPECT_EQ(oncall.principal->classes, Principal::kRead);
+  EXPECT_TRUE(oncall.principal->all_clusters());
+  EXPECT_EQ(oncall.caller.size(), 16u);
+  ASSERT_EQ(checker.check("Bearer dba-token-123456", dba_match), AuthOutcome::ok);
+  EXPECT_EQ(dba_match.principal->name, "dba");
+  EXPECT_EQ(dba_match.principal->clusters, (std::vector<std::string>{"1", "prod-galera"}));
+  EXPECT_NE(dba_match.index, oncall.index);
+  // MCP_AUTH_TOKEN's tokens: full rights, the name "token", each its own index (a repeated one counted once).
+  ASSERT_EQ(checker.check("Bearer plain-token-1", plain), AuthOutcome::ok);
+  ASSERT_EQ(checker.check("Bearer plain-token-1", plain_again), AuthOutcome::ok);
+  ASSERT_EQ(checker.check("Bearer plain-token-2", plain2), AuthOutcome::ok);
+  EXPECT_EQ(plain.principal->name, "token");
+  EXPECT_EQ(plain.principal->classes, Principal::kAll);
+  EXPECT_EQ(plain.index, plain_again.index);
+  EXPECT_NE(plain.index, plain2.index);
+  EXPECT_NE(plain.index, oncall.index);
+  TokenChecker::Match none;
+  EXPECT_EQ(checker.check("Bearer oncall-token-abcdeF", none), AuthOutcome::invalid);
+  EXPECT_EQ(none.principal, nullptr);
+  EXPECT_EQ(checker.check("", none), AuthOutcome::missing);
+  // Scoped tokens alone enable authentication too.
+  TokenChecker only_scoped({}, {scoped("oncall", Principal::kRead, {}, "oncall-token-abcdef")});
+  EXPECT_TRUE(only_scoped.enabled());
+  EXPECT_EQ(only_scoped.check("Bearer plain-token-1"), AuthOutcome::invalid);
+}
+
+TEST(Tokens, MalformedOrRepeatedDigestsAreProgrammingErrors) {
+  using cmon_mcp::mcp::Principal;
+  auto bad = scoped("bad", Principal::kRead, {}, "x");
+  bad.sha256_hex.pop_back();
+  EXPECT_THROW(TokenChecker({}, {bad}), std::invalid_argument);
+  bad.sha256_hex += "g";
+  EXPECT_THROW(TokenChecker({}, {bad}), std::invalid_argument);
+  EXPECT_THROW(TokenChecker({"same-token-value"}, {scoped("a", Principal::kRead, {}, "same-token-value")}),
+               std::invalid_argument);
 }

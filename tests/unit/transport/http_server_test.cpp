@@ -15,6 +15,7 @@
 
 #include "cmon_mcp/mcp/dispatcher.hpp"
 #include "cmon_mcp/transport/http_server.hpp"
+#include "cmon_mcp/util/sha256.hpp"
 #include "fixtures.hpp"
 
 using namespace cmon_mcp;
@@ -216,12 +217,28 @@ void register_block_tool(tools::Registry& registry) {
   registry.add(std::move(d));
 }
 
+// A write-class tool (its planner only refuses): a read-scoped token does not see it in tools/list.
+void register_write_tool(tools::Registry& registry) {
+  tools::ToolDefinition d;
+  d.name = "scoped_write";
+  d.title = "Scoped write";
+  d.description = "Changes nothing: a write-class tool for the scoped token tests.";
+  d.group = "test";
+  d.tool_class = tools::ToolClass::write;
+  d.action = tools::make_action(
+      [](tools::ToolContext&, const json&) -> awaitable<Expected<tools::ActionPlan, tools::ToolResult>> {
+        co_return unexpected(tools::ToolResult::error("planned"));
+      });
+  registry.add(std::move(d));
+}
+
 class Server {
  public:
   explicit Server(transport::HttpServerOptions options = {}, bool ready = true) {
     options.bind = "127.0.0.1:0";
     conformance::register_fixture_tools(registry_);
     register_block_tool(registry_);
+    register_write_tool(registry_);
     dispatcher_ = std::make_unique<mcp::Dispatcher>(mcp::DispatcherOptions{}, registry_, cmon_);
     dispatcher_->set_resources(conformance::make_fixture_resources());
     dispatcher_->set_prompts(conformance::make_fixture_prompts());
@@ -806,4 +823,134 @@ TEST(HttpServer, PrimingFollowsTheSessionVersionWhenTheHeaderIsAbsent) {
   ASSERT_TRUE(first);
   EXPECT_TRUE(first->data.empty());
   EXPECT_FALSE(first->id.empty());
+}
+
+namespace {
+transport::ScopedToken read_token(const std::string& name, const std::string& token) {
+  transport::ScopedToken t;
+  t.principal.name = name;
+  t.principal.classes = mcp::Principal::kRead;
+  t.sha256_hex = util::sha256_hex(token);
+  return t;
+}
+
+transport::HttpServerOptions scoped_options() {
+  transport::HttpServerOptions o;
+  o.auth_tokens = {"plain-token-full"};
+  o.scoped_tokens = {read_token("oncall", "oncall-token-read"), read_token("other", "other-token-read")};
+  o.keepalive_interval = std::chrono::milliseconds(50);
+  return o;
+}
+
+Headers bearer(const std::string& token) {
+  return {{"Authorization", "Bearer " + token}};
+}
+
+std::vector<std::string> tool_names(const json& list_answer) {
+  std::vector<std::string> out;
+  for (const auto& t : list_answer["result"]["tools"]) out.push_back(t["name"]);
+  return out;
+}
+
+bool lists_write_tool(const json& list_answer) {
+  auto names = tool_names(list_answer);
+  return std::find(names.begin(), names.end(), "scoped_write") != names.end();
+}
+}  // namespace
+
+TEST(HttpServer, StreamableSessionsBelongToTheTokenThatOpenedThem) {
+  Server s(scoped_options());
+  std::string sid = open_session(s.port(), "2025-11-25", bearer("oncall-token-read"));
+  std::string full = open_session(s.port(), "2025-11-25", bearer("plain-token-full"));
+  Client c(s.port());
+  // The session's principal is the token's: a read token does not see the write tool.
+  auto list = c.request("POST", "/mcp", with(session_headers(sid), bearer("oncall-token-read")),
+                        request_body(2, "tools/list"));
+  ASSERT_EQ(list.status, 200) << list.body;
+  EXPECT_FALSE(lists_write_tool(list.json_body()));
+  EXPECT_FALSE(tool_names(list.json_body()).empty());
+  auto full_list = c.request("POST", "/mcp", with(session_headers(full), bearer("plain-token-full")),
+                             request_body(2, "tools/list"));
+  EXPECT_TRUE(lists_write_tool(full_list.json_body()));
+
+  // Another valid token on that session: 403 with a JSON-RPC error, whatever the method.
+  for (const char* other : {"other-token-read", "plain-token-full"}) {
+    auto r =
+        c.request("POST", "/mcp", with(session_headers(sid), bearer(other)), request_body(3, "tools/list"));
+    EXPECT_EQ(r.status, 403) << other;
+    EXPECT_EQ(r.json_body()["error"]["code"], -32000);
+    EXPECT_EQ(r.json_body()["id"], 3);
+    EXPECT_NE(r.json_body()["error"]["message"].get<std::string>().find("another token"), std::string::npos);
+  }
+  auto stolen = c.request("POST", "/mcp", with(session_headers(full), bearer("oncall-token-read")),
+                          request_body(4, "tools/call", json{{"name", "scoped_write"}}));
+  EXPECT_EQ(stolen.status, 403);
+  EXPECT_EQ(c.request("POST", "/mcp", session_headers(sid), request_body(5, "ping")).status, 401);
+  EXPECT_EQ(
+      c.request("GET", "/mcp",
+                with({{"Accept", "text/event-stream"}, {"Mcp-Session-Id", sid}}, bearer("other-token-read")))
+          .status,
+      403);
+  EXPECT_EQ(c.request("DELETE", "/mcp", with({{"Mcp-Session-Id", sid}}, bearer("other-token-read"))).status,
+            403);
+  EXPECT_EQ(s.sessions(), 2u);
+  // Its own token still works, and may end it.
+  auto ping = c.request("POST", "/mcp", with(session_headers(sid), bearer("oncall-token-read")),
+                        request_body(6, "ping"));
+  EXPECT_EQ(ping.status, 200);
+  EXPECT_EQ(c.request("DELETE", "/mcp", with({{"Mcp-Session-Id", sid}}, bearer("oncall-token-read"))).status,
+            200);
+  EXPECT_EQ(s.sessions(), 1u);
+}
+
+TEST(HttpServer, LegacySessionsBelongToTheTokenThatOpenedThem) {
+  Server s(scoped_options());
+  Client sse(s.port());
+  sse.send("GET", "/sse", with({{"Accept", "text/event-stream"}}, bearer("oncall-token-read")));
+  ASSERT_EQ(sse.head().status, 200);
+  auto endpoint = sse.message();
+  ASSERT_TRUE(endpoint);
+  std::string post_url = endpoint->data;
+  Client p(s.port());
+  Headers json_headers = {{"Content-Type", "application/json"}};
+  auto refused =
+      p.request("POST", post_url, with(json_headers, bearer("other-token-read")), init_body("2025-06-18", 7));
+  EXPECT_EQ(refused.status, 403);
+  EXPECT_EQ(refused.json_body()["error"]["code"], -32000);
+  EXPECT_EQ(
+      p.request("POST", post_url, with(json_headers, bearer("oncall-token-read")), init_body("2025-06-18", 7))
+          .status,
+      202);
+  auto init = sse.message();
+  ASSERT_TRUE(init);
+  EXPECT_EQ(json::parse(init->data)["id"], 7);
+  EXPECT_EQ(p.request("POST", post_url, with(json_headers, bearer("oncall-token-read")),
+                      request_body(8, "tools/list"))
+                .status,
+            202);
+  auto list = sse.message();
+  ASSERT_TRUE(list);
+  json answer = json::parse(list->data);
+  EXPECT_EQ(answer["id"], 8);
+  EXPECT_FALSE(lists_write_tool(answer));
+}
+
+TEST(HttpServer, StatelessRequestsActForTheirToken) {
+  auto o = scoped_options();
+  o.stateless = true;
+  Server s(o);
+  Client c(s.port());
+  Headers h = with(kPostHeaders, {{"MCP-Protocol-Version", "2025-06-18"}});
+  auto read = c.request("POST", "/mcp", with(h, bearer("oncall-token-read")), request_body(2, "tools/list"));
+  ASSERT_EQ(read.status, 200) << read.body;
+  EXPECT_FALSE(lists_write_tool(read.json_body()));
+  auto call =
+      c.request("POST", "/mcp", with(h, bearer("oncall-token-read")),
+                request_body(3, "tools/call", json{{"name", "scoped_write"}, {"arguments", json::object()}}));
+  ASSERT_EQ(call.status, 200);
+  EXPECT_NE(call.json_body()["error"]["message"].get<std::string>().find("scope of token 'oncall'"),
+            std::string::npos)
+      << call.body;
+  auto full = c.request("POST", "/mcp", with(h, bearer("plain-token-full")), request_body(4, "tools/list"));
+  EXPECT_TRUE(lists_write_tool(full.json_body()));
 }
