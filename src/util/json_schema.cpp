@@ -2,6 +2,7 @@
 #include "cmon_mcp/util/json_schema.hpp"
 
 #include <cmath>
+#include <cstdint>
 #include <regex>
 #include <set>
 
@@ -40,11 +41,15 @@ std::string type_of(const json& v) {
 bool has_type(const json& v, const std::string& t) {
   if (t == "number") return v.is_number();
   if (t == "integer") {
+    // Integers are also bounded to what tools can hold (int64): 1e29 or 2^64-1 would overflow the
+    // conversion a handler makes, so they are refused here with the other type errors.
+    if (v.is_number_unsigned()) return v.get<std::uint64_t>() <= static_cast<std::uint64_t>(INT64_MAX);
     if (v.is_number_integer()) return true;
     // 3.0 is an integer in JSON Schema.
     if (v.is_number_float()) {
       double d = v.get<double>();
-      return std::isfinite(d) && std::floor(d) == d;
+      return std::isfinite(d) && std::floor(d) == d && d >= -9223372036854775808.0 &&
+             d < 9223372036854775808.0;
     }
     return false;
   }

@@ -49,7 +49,10 @@ std::string lower(std::string s) {
 
 struct Simulator::Impl {
   SimOptions options;
-  asio::io_context ioc{1};
+  // Destroyed first (~Impl): its pending coroutine frames refer to the members below (`live`, `engine`,
+  // `stats`) and must go while those still exist.
+  std::unique_ptr<asio::io_context> ioc_owner = std::make_unique<asio::io_context>(1);
+  asio::io_context& ioc = *ioc_owner;
   asio::ssl::context ssl{asio::ssl::context::tls_server};
   std::unique_ptr<Engine> engine;
   TlsMaterial tls;
@@ -63,6 +66,13 @@ struct Simulator::Impl {
   bool stopping = false;
 
   explicit Impl(SimOptions o) : options(std::move(o)) {}
+  ~Impl() {
+    rpc_acceptor.reset();
+    admin_acceptor.reset();
+    ioc_owner.reset();
+  }
+  Impl(const Impl&) = delete;
+  Impl& operator=(const Impl&) = delete;
 
   // ------------------------------------------------------------ RPC side
 

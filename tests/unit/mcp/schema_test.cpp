@@ -75,3 +75,14 @@ TEST(Schema, HostileInstancesDoNotHurt) {
   EXPECT_NE(check(R"({"type":"string","pattern":"^(a+)+$"})", huge.c_str()).find("too long"),
             std::string::npos);
 }
+
+TEST(Schema, IntegersBeyondInt64AreNotIntegers) {
+  json schema = json::parse(R"({"type":"object","properties":{"n":{"type":"integer"}}})");
+  EXPECT_TRUE(validate_schema(schema, json::parse(R"({"n": 9223372036854775807})")).empty());
+  EXPECT_TRUE(validate_schema(schema, json::parse(R"({"n": -9223372036854775808})")).empty());
+  EXPECT_TRUE(validate_schema(schema, json::parse(R"({"n": 3.0})")).empty());
+  EXPECT_FALSE(validate_schema(schema, json::parse(R"({"n": 9223372036854775808})")).empty());
+  EXPECT_FALSE(validate_schema(schema, json::parse(R"({"n": 18446744073709551615})")).empty());
+  EXPECT_FALSE(validate_schema(schema, json::parse(R"({"n": 123456789012345678901234567890})")).empty());
+  EXPECT_FALSE(validate_schema(schema, json::parse(R"({"n": -1e19})")).empty());
+}
