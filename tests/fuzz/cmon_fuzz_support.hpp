@@ -85,8 +85,16 @@ class ScriptedCmon final : public cmon::Api {
 // A value valid for `schema` (enum: its first value; numbers: at least 1 and the minimum; arrays: one
 // item; objects: their required properties), with the few names whose strings must look real.
 inline nlohmann::json value_for(const std::string& key, const nlohmann::json& schema) {
-  if (schema.contains("enum") && !schema["enum"].empty()) return schema["enum"][0];
-  const std::string type = schema.value("type", "string");
+  if (schema.contains("enum") && schema["enum"].is_array() && !schema["enum"].empty())
+    return schema["enum"][0];
+  // "type" may be a list ("string|number" values of set_node_config): the first one is taken.
+  std::string type = "string";
+  if (auto t = schema.find("type"); t != schema.end()) {
+    if (t->is_string())
+      type = t->get<std::string>();
+    else if (t->is_array() && !t->empty() && t->front().is_string())
+      type = t->front().get<std::string>();
+  }
   if (type == "integer" || type == "number")
     return std::max<long long>(1, schema.contains("minimum") ? schema["minimum"].get<long long>() : 1);
   if (type == "boolean") return false;
