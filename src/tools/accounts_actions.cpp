@@ -263,18 +263,6 @@ std::string unknown_database_notes(const Cluster& c, const std::vector<std::stri
 // ---------------------------------------------------------------------------------------------------
 // Results of the non-job operations.
 
-json done_result(std::string_view tool, const ActionPlan& plan) {
-  json out = json::object();
-  out["tool"] = tool;
-  out["status"] = "done";
-  out["summary"] = plan.summary;
-  if (plan.cluster) {
-    out["cluster_id"] = plan.cluster->id;
-    out["cluster_name"] = plan.cluster->name;
-  }
-  return out;
-}
-
 json reply_messages(const json& reply) {
   json out = json::array();
   for (const auto& m : get_list(reply, "messages"))
@@ -392,7 +380,7 @@ awaitable<Expected<ActionPlan, ToolResult>> plan_create_db_user(ToolContext& ctx
   const std::string label = account_label(user, host);
   plan.on_done = [notes, generated, label](const ActionPlan& p, const std::vector<json>& replies) {
     json reply = replies.empty() ? json::object() : replies[0];
-    json out = done_result("create_db_user", p);
+    json out = action_result_base("create_db_user", p, "done");
     json acc = get_object(reply, "account");
     out["account"] = account_summary(acc.empty() ? p.requests[0].fields["account"] : acc);
     out["password_generated"] = generated;
@@ -430,7 +418,7 @@ awaitable<Expected<ActionPlan, ToolResult>> plan_delete_db_user(ToolContext& ctx
   plan.effect += " Recreating it needs a new password.";
   json acc = account_summary(t->account);
   plan.on_done = [acc, label](const ActionPlan& p, const std::vector<json>& replies) {
-    json out = done_result("delete_db_user", p);
+    json out = action_result_base("delete_db_user", p, "done");
     out["account"] = acc;
     out["messages"] = reply_messages(replies.empty() ? json::object() : replies[0]);
     std::string text = "Done: dropped account " + label + " from " + cluster_label(*p.cluster) + ".\n" +
@@ -447,7 +435,7 @@ std::function<ToolResult(const ActionPlan&, const std::vector<json>&)> privilege
                                                                                        std::string notes) {
   return [tool, did, before, notes](const ActionPlan& p, const std::vector<json>& replies) {
     json reply = replies.empty() ? json::object() : replies[0];
-    json out = done_result(tool, p);
+    json out = action_result_base(tool, p, "done");
     json acc = get_object(reply, "account");
     out["account"] = account_summary(acc.empty() ? before : acc);
     out["grants_before"] = get_string(before, "grants");
@@ -594,7 +582,7 @@ awaitable<Expected<ActionPlan, ToolResult>> plan_create_database(ToolContext& ct
                  (owner.empty() ? "" : " owned by '" + owner + "'");
   plan.on_done = [name](const ActionPlan& p, const std::vector<json>& replies) {
     json reply = replies.empty() ? json::object() : replies[0];
-    json out = done_result("create_database", p);
+    json out = action_result_base("create_database", p, "done");
     out["database_name"] = name;
     out["messages"] = reply_messages(reply);
     std::string text = "Done: created database '" + name + "' on " + cluster_label(*p.cluster) + ".\n" +

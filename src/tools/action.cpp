@@ -105,6 +105,33 @@ json node_ref(const json& host) {
   return ref;
 }
 
+json action_result_base(std::string_view tool, const ActionPlan& plan, std::string status) {
+  json out = json::object();
+  out["tool"] = tool;
+  out["status"] = std::move(status);
+  out["summary"] = plan.summary;
+  if (plan.cluster) {
+    out["cluster_id"] = plan.cluster->id;
+    out["cluster_name"] = plan.cluster->name;
+  }
+  return out;
+}
+
+json s_secret(std::string description, size_t max_length) {
+  json s = s_string(std::move(description), std::nullopt, max_length);
+  s["writeOnly"] = true;
+  return s;
+}
+
+std::string join(const std::vector<std::string>& items, std::string_view sep) {
+  std::string out;
+  for (const auto& s : items) {
+    if (!out.empty()) out += sep;
+    out += s;
+  }
+  return out;
+}
+
 std::string generate_password() {
   // 62 letters and digits plus three punctuation marks that need no quoting in SQL, shells or URLs.
   static constexpr std::string_view alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789_-.";
@@ -330,15 +357,7 @@ ToolResult action_result(std::string text, json structured) {
 }
 
 json base_result(const ToolDefinition& def, const ActionPlan& plan, std::string status) {
-  json out = json::object();
-  out["tool"] = def.name;
-  out["status"] = std::move(status);
-  out["summary"] = plan.summary;
-  if (plan.cluster) {
-    out["cluster_id"] = plan.cluster->id;
-    out["cluster_name"] = plan.cluster->name;
-  }
-  return out;
+  return action_result_base(def.name, plan, std::move(status));
 }
 
 std::string follow_hint(int64_t job_id) {

@@ -15,15 +15,6 @@ namespace {
 
 using Plan = Expected<ActionPlan, ToolResult>;
 
-std::string join(const std::vector<std::string>& items, std::string_view sep = ", ") {
-  std::string out;
-  for (const auto& s : items) {
-    if (!out.empty()) out += sep;
-    out += s;
-  }
-  return out;
-}
-
 // ---------------------------------------------------------------------------------------------------
 // Backup methods per product (cmon-rpc-v2.md §7.2).
 

@@ -28,15 +28,6 @@ namespace {
 const std::vector<std::string> kDeploySecrets = {"/job/job_spec/job_data/db_password",
                                                  "/job/job_spec/job_data/sudo_password"};
 
-std::string join(const std::vector<std::string>& items, std::string_view sep = ", ") {
-  std::string s;
-  for (const auto& i : items) {
-    if (!s.empty()) s += sep;
-    s += i;
-  }
-  return s;
-}
-
 std::string plural(size_t n, const std::string& word) {
   return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
 }
@@ -825,12 +816,6 @@ awaitable<Expected<ActionPlan, ToolResult>> plan_tag_cluster(ToolContext& ctx, c
   co_return plan;
 }
 
-json secret_string(std::string description) {
-  json s = s_string(std::move(description), std::nullopt, 128);
-  s["writeOnly"] = true;
-  return s;
-}
-
 }  // namespace
 
 void register_clusters_actions(Registry& registry) {
@@ -870,7 +855,7 @@ void register_clusters_actions(Registry& registry) {
                                        "controller's configured key).",
                                        std::nullopt, 1024))
         .prop("ssh_port", s_integer("SSH port of the hosts (default 22).", 1, 65535))
-        .prop("sudo_password", secret_string("Password for sudo when the SSH user needs one."))
+        .prop("sudo_password", s_secret("Password for sudo when the SSH user needs one.", 128))
         .prop(
             "db_admin_user",
             s_string(create ? "Database admin user to create (default: root for MySQL/Galera, postgres for "
@@ -879,8 +864,9 @@ void register_clusters_actions(Registry& registry) {
                               "MySQL/Galera, postgres for PostgreSQL, admin for MongoDB)."));
     if (create) {
       s.prop("db_admin_password",
-             secret_string("Password of the database admin user. When absent a strong one is generated and "
-                           "returned once in the result."))
+             s_secret("Password of the database admin user. When absent a strong one is generated and "
+                      "returned once in the result.",
+                      128))
           .prop("install_software", s_boolean("Install the database packages (default true); false uses "
                                               "software already on the hosts."))
           .prop("disable_firewall", s_boolean("Disable the hosts' firewall (default true, as ClusterControl "
@@ -891,7 +877,7 @@ void register_clusters_actions(Registry& registry) {
                 s_array(s_string("A tag.", std::string("^[^\\s,/]+$"), 64), "Tags for the new cluster.", 20));
     } else {
       s.prop("db_admin_password",
-             secret_string("Password of the existing database admin user (ClusterControl monitors with it)."),
+             s_secret("Password of the existing database admin user (ClusterControl monitors with it).", 128),
              true);
     }
     return s.build();

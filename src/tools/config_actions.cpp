@@ -22,15 +22,6 @@ namespace {
 // ---------------------------------------------------------------------------------------------------
 // Small helpers.
 
-std::string join(const std::vector<std::string>& items, std::string_view sep = ", ") {
-  std::string s;
-  for (const auto& i : items) {
-    if (!s.empty()) s += sep;
-    s += i;
-  }
-  return s;
-}
-
 // A value argument (string or number) as the text written into a configuration file.
 std::string value_text(const json& v) {
   if (v.is_string()) return v.get<std::string>();

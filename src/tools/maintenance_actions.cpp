@@ -150,18 +150,6 @@ Expected<SysTime, std::string> parse_start(std::string text, SysTime now) {
   return now + *span;
 }
 
-json done_result(std::string_view tool, const ActionPlan& plan) {
-  json out = json::object();
-  out["tool"] = tool;
-  out["status"] = "done";
-  out["summary"] = plan.summary;
-  if (plan.cluster) {
-    out["cluster_id"] = plan.cluster->id;
-    out["cluster_name"] = plan.cluster->name;
-  }
-  return out;
-}
-
 awaitable<Expected<ActionPlan, ToolResult>> plan_schedule_maintenance(ToolContext& ctx, const json& args) {
   const SysTime now = std::chrono::floor<seconds>(std::chrono::system_clock::now());
   auto start = parse_start(args.value("start", std::string("now")), now);
@@ -241,7 +229,7 @@ awaitable<Expected<ActionPlan, ToolResult>> plan_schedule_maintenance(ToolContex
   plan.on_done = [w, label, length](const ActionPlan& p, const std::vector<json>& replies) mutable {
     w.uuid = get_string(replies.empty() ? json::object() : replies[0], "UUID");
     const SysTime when = std::chrono::system_clock::now();
-    json out = done_result("schedule_maintenance", p);
+    json out = action_result_base("schedule_maintenance", p, "done");
     out.update(w.summary(when));
     std::string text = "Done: " + label +
                        (w.active(when) ? " is in maintenance now, until "
@@ -340,7 +328,7 @@ awaitable<Expected<ActionPlan, ToolResult>> plan_end_maintenance(ToolContext& ct
   if (was_active) plan.effect = "Alarms and automatic recovery of " + chosen->target() + " resume at once.";
   Window w = *chosen;
   plan.on_done = [w, was_active](const ActionPlan& p, const std::vector<json>&) {
-    json out = done_result("end_maintenance", p);
+    json out = action_result_base("end_maintenance", p, "done");
     out.update(w.summary(std::chrono::system_clock::now()));
     out["active"] = false;
     out["was_active"] = was_active;

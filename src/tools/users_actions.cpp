@@ -38,15 +38,6 @@ std::vector<std::string> group_names_of(const json& user) {
   return out;
 }
 
-std::string join(const std::vector<std::string>& items, std::string_view sep = ", ") {
-  std::string s;
-  for (const auto& i : items) {
-    if (!s.empty()) s += sep;
-    s += i;
-  }
-  return s;
-}
-
 std::string quoted_list(const std::vector<std::string>& items) {
   std::vector<std::string> q;
   for (const auto& i : items) q.push_back("'" + i + "'");
@@ -667,12 +658,6 @@ awaitable<Expected<ActionPlan, ToolResult>> plan_delete_user(ToolContext& ctx, c
   co_return plan;
 }
 
-json secret_string(std::string description) {
-  json s = s_string(std::move(description), std::nullopt, 256);
-  s["writeOnly"] = true;
-  return s;
-}
-
 }  // namespace
 
 void register_users_actions(Registry& registry) {
@@ -707,8 +692,9 @@ void register_users_actions(Registry& registry) {
               .prop("first_name", s_string("First name.", std::nullopt, 128))
               .prop("last_name", s_string("Last name.", std::nullopt, 128))
               .prop("title", s_string("Job title.", std::nullopt, 128))
-              .prop("password", secret_string("Initial password; generated (24 characters) and returned once "
-                                              "when omitted."))
+              .prop("password", s_secret("Initial password; generated (24 characters) and returned once "
+                                         "when omitted.",
+                                         256))
               .prop("force_password_update", s_boolean("The user must choose a new password at first login."))
               .prop("public_key",
                     s_string("A public key for key login: PEM (-----BEGIN PUBLIC KEY-----...) or an OpenSSH "
@@ -801,10 +787,11 @@ void register_users_actions(Registry& registry) {
           Schema()
               .prop("user_name", existing_user("whose password changes"), true)
               .prop("new_password",
-                    secret_string(
-                        "The new password; generated (24 characters) and returned once when omitted."))
-              .prop("old_password", secret_string("The current password, when CMON asks for it (a "
-                                                  "non-administrator changing their own password)."))
+                    s_secret("The new password; generated (24 characters) and returned once when omitted.",
+                             256))
+              .prop("old_password", s_secret("The current password, when CMON asks for it (a "
+                                             "non-administrator changing their own password).",
+                                             256))
               .prop("force_password_update",
                     s_boolean("The user must choose another password at their next login."))
               .build(),

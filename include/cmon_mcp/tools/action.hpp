@@ -123,6 +123,12 @@ ActionPlan job_plan(const Cluster& cluster, std::string summary, std::string com
 json node_ref(const json& host);
 // "cluster prod-galera (id 2)"
 std::string cluster_label(const Cluster& c);
+// The fields every action result starts with: {tool, status, summary, cluster_id, cluster_name}.
+json action_result_base(std::string_view tool, const ActionPlan& plan, std::string status);
+// A secret string argument (a password): writeOnly, so dry runs and audit records show "***".
+json s_secret(std::string description, size_t max_length = 128);
+// "a, b, c"
+std::string join(const std::vector<std::string>& items, std::string_view sep = ", ");
 // A strong random password (24 characters from a set that needs no quoting in SQL or shells).
 std::string generate_password();
 // Replaces the values at `pointers` with "***" (missing pointers are ignored).
