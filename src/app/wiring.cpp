@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 #include <boost/asio/signal_set.hpp>
 
+#include <cstdlib>
 #include <thread>
 
 #include "cmon_mcp/app/catalogue.hpp"
@@ -242,6 +243,14 @@ int serve(const config::Config& c) {
   for (unsigned i = 1; i < threads; ++i) pool.emplace_back([&io] { io.run(); });
   io.run();
   for (auto& t : pool) t.join();
+  // The transports cancel their requests and wait for them before they report done; one that ignored
+  // its cancellation is still suspended in the stopped io_context, and destroying it after the
+  // dispatcher and the CMON client (as leaving this scope would) would touch freed memory.
+  if (auto left = dispatcher.messages_in_progress()) {
+    spdlog::warn("stopped; {} request(s) ignored cancellation: exiting without cleanup", left);
+    spdlog::shutdown();
+    std::_Exit(0);
+  }
   spdlog::info("stopped");
   return 0;
 }

@@ -7,6 +7,7 @@
 #include <boost/asio/bind_cancellation_slot.hpp>
 
 #include <algorithm>
+#include <atomic>
 #include <map>
 #include <mutex>
 #include <set>
@@ -153,6 +154,9 @@ struct Dispatcher::Impl {
   std::map<std::string, std::vector<std::uint8_t>> tools_list_cache;
   std::shared_ptr<ResourceProvider> resources;
   std::shared_ptr<PromptProvider> prompts;
+  // Messages being handled (handle_message frames alive). Shared with the frames: one destroyed after
+  // the dispatcher (an owner that gave up on it) must not touch freed memory.
+  std::shared_ptr<std::atomic<size_t>> active = std::make_shared<std::atomic<size_t>>(0);
 
   json capabilities() const {
     json caps{
@@ -635,6 +639,9 @@ size_t Dispatcher::calls_running() const {
 size_t Dispatcher::calls_waiting() const {
   return impl_->limiter.waiting();
 }
+size_t Dispatcher::messages_in_progress() const {
+  return impl_->active->load();
+}
 
 void Dispatcher::set_prompts(std::shared_ptr<PromptProvider> prompts) {
   impl_->prompts = std::move(prompts);
@@ -651,6 +658,13 @@ awaitable<std::optional<json>> Dispatcher::handle_frame(std::shared_ptr<Session>
 
 awaitable<std::optional<json>> Dispatcher::handle_message(std::shared_ptr<Session> session, json message,
                                                           std::shared_ptr<MessageSink> related) {
+  struct Active {
+    explicit Active(std::shared_ptr<std::atomic<size_t>> n) : count(std::move(n)) { ++*count; }
+    ~Active() { --*count; }
+    Active(const Active&) = delete;
+    Active& operator=(const Active&) = delete;
+    std::shared_ptr<std::atomic<size_t>> count;
+  } active(impl_->active);
   session->touch();
   if (!message.is_array())
     co_return co_await impl_->handle_one(std::move(session), message, std::move(related));

@@ -15,6 +15,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/ssl.hpp>
+#include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
@@ -41,6 +42,8 @@ using Response = bhttp::response<bhttp::string_body>;
 namespace {
 
 constexpr auto kTuple = asio::as_tuple(use_awaitable);
+// How long requests cancelled by stop() get to unwind before the server reports stopped regardless.
+constexpr std::chrono::milliseconds kCancelGrace{1000};
 
 std::string lower(std::string_view s) {
   std::string out(s);
@@ -102,6 +105,7 @@ class HttpServer::Impl : public std::enable_shared_from_this<Impl> {
  public:
   Impl(asio::any_io_executor ex, HttpServerOptions options, mcp::Dispatcher& dispatcher, ReadinessCheck ready)
       : ex_(ex),
+        ctl_(asio::make_strand(ex)),
         opt_(std::move(options)),
         dispatcher_(dispatcher),
         ready_(std::move(ready)),
@@ -109,10 +113,12 @@ class HttpServer::Impl : public std::enable_shared_from_this<Impl> {
         limiter_(opt_.rate_limit_per_minute, opt_.rate_limit_burst),
         acceptor_(ex),
         reaper_(ex),
-        stop_timer_(ex) {}
+        stop_timer_(ctl_),
+        grace_timer_(ctl_) {}
 
   Expected<tcp::endpoint, std::string> start();
   void stop(std::chrono::milliseconds deadline, std::function<void()> on_stopped);
+  // Past the deadline (or at destruction): ends every session and connection now. Any thread.
   void stop_now();
   // Serves a connected socket (from accept, or handed in through HttpServer::serve_connection).
   void adopt(tcp::socket socket);
@@ -164,10 +170,14 @@ class HttpServer::Impl : public std::enable_shared_from_this<Impl> {
                       std::function<void(std::optional<json>, bool initialized, std::string version)> done);
   std::shared_ptr<SessionEntry> find_session(std::string_view id, SessionEntry::Kind kind);
   void end_session(const std::string& id);
+  // Stop bookkeeping runs on ctl_: check_stopped() may be called from any thread and posts there.
   void check_stopped();
+  void evaluate_stop();
+  void stop_now_on_ctl();
   bool log_auth_failure_allowed();
 
   asio::any_io_executor ex_;
+  asio::strand<asio::any_io_executor> ctl_;  // stop() and its timers
   HttpServerOptions opt_;
   mcp::Dispatcher& dispatcher_;
   ReadinessCheck ready_;
@@ -177,7 +187,10 @@ class HttpServer::Impl : public std::enable_shared_from_this<Impl> {
   std::unique_ptr<ssl::context> tls_;
   tcp::acceptor acceptor_;
   asio::steady_timer reaper_;
-  asio::steady_timer stop_timer_;
+  asio::steady_timer stop_timer_;   // the drain deadline
+  asio::steady_timer grace_timer_;  // how long cancelled calls get to unwind
+  bool hard_stopped_ = false;       // on ctl_
+  bool grace_over_ = false;         // on ctl_
   std::atomic<std::uint16_t> port_{0};
   std::atomic<bool> stopping_{false};
   std::atomic<long long> last_auth_log_{0};
@@ -185,6 +198,10 @@ class HttpServer::Impl : public std::enable_shared_from_this<Impl> {
   mutable std::mutex mutex_;
   std::unordered_map<std::string, std::shared_ptr<SessionEntry>> sessions_;
   std::set<std::shared_ptr<Connection>> connections_;
+  // Dispatcher work still running (run_on_session), by session: stop() cancels it and reports stopped
+  // only once it has unwound, so that no coroutine outlives the dispatcher and the tools it uses (the
+  // owner stops the io_context and destroys them next). A client that went away leaves its call here.
+  std::unordered_map<mcp::Session*, std::pair<std::weak_ptr<mcp::Session>, size_t>> running_;
   std::function<void()> on_stopped_;
   bool stopped_notified_ = false;
 };
@@ -241,12 +258,12 @@ Expected<tcp::endpoint, std::string> HttpServer::Impl::start() {
 
 void HttpServer::Impl::stop(std::chrono::milliseconds deadline, std::function<void()> on_stopped) {
   auto self = shared_from_this();
-  asio::post(ex_, [self, deadline, on_stopped = std::move(on_stopped)]() mutable {
+  asio::post(ctl_, [self, deadline, on_stopped = std::move(on_stopped)]() mutable {
     {
       std::lock_guard lock(self->mutex_);
       self->on_stopped_ = std::move(on_stopped);
     }
-    if (self->stopping_.exchange(true)) return self->check_stopped();
+    if (self->stopping_.exchange(true)) return self->evaluate_stop();
     boost::system::error_code ec;
     self->acceptor_.close(ec);
     self->reaper_.cancel();
@@ -262,46 +279,83 @@ void HttpServer::Impl::stop(std::chrono::milliseconds deadline, std::function<vo
         if (c->idle && c->close) c->close();
       });
     self->stop_timer_.expires_after(deadline);
-    self->stop_timer_.async_wait([self](boost::system::error_code) { self->stop_now(); });
-    self->check_stopped();
+    self->stop_timer_.async_wait([self](boost::system::error_code ec) {
+      if (!ec) self->stop_now_on_ctl();
+    });
+    self->evaluate_stop();
   });
 }
 
-// Past the deadline: cancel whatever still runs and close every socket.
 void HttpServer::Impl::stop_now() {
+  asio::post(ctl_, [self = shared_from_this()] { self->stop_now_on_ctl(); });
+}
+
+// Cancels whatever still runs and closes every socket; evaluate_stop() reports stopped once the
+// connections are gone and the cancelled calls have unwound (or the grace period is over).
+void HttpServer::Impl::stop_now_on_ctl() {
+  if (hard_stopped_) return;
+  hard_stopped_ = true;
   stopping_ = true;
   boost::system::error_code ec;
   acceptor_.close(ec);
   reaper_.cancel();
   std::vector<std::shared_ptr<Connection>> conns;
   std::vector<std::shared_ptr<SessionEntry>> entries;
+  std::vector<std::shared_ptr<mcp::Session>> busy;
   {
     std::lock_guard lock(mutex_);
     for (auto& [id, entry] : sessions_) entries.push_back(entry);
     sessions_.clear();
     conns.assign(connections_.begin(), connections_.end());
+    for (auto& [ptr, r] : running_)
+      if (auto session = r.first.lock()) busy.push_back(std::move(session));
   }
   if (!entries.empty()) spdlog::info("HTTP: closing {} session(s)", entries.size());
   for (auto& e : entries) {
     e->stream->close();
-    asio::post(e->session->strand(), [s = e->session] { s->close(); });
+    busy.push_back(e->session);
   }
+  // Session::close() cancels the session's requests (terminal cancellation).
+  for (auto& session : busy) asio::post(session->strand(), [session] { session->close(); });
   for (auto& c : conns)
     asio::post(c->strand, [c] {
       if (c->close) c->close();
     });
-  check_stopped();
+  grace_timer_.expires_after(kCancelGrace);
+  grace_timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
+    if (ec) return;
+    self->grace_over_ = true;
+    self->evaluate_stop();
+  });
+  evaluate_stop();
 }
 
 void HttpServer::Impl::check_stopped() {
+  if (!stopping_) return;
+  asio::post(ctl_, [self = shared_from_this()] { self->evaluate_stop(); });
+}
+
+void HttpServer::Impl::evaluate_stop() {
   std::function<void()> callback;
+  size_t calls = 0;
   {
     std::lock_guard lock(mutex_);
-    if (!stopping_ || !connections_.empty() || stopped_notified_ || !on_stopped_) return;
+    if (!stopping_ || stopped_notified_ || !on_stopped_ || !connections_.empty()) return;
+    for (auto& [ptr, r] : running_) calls += r.second;
+  }
+  // Every connection has ended: whatever still runs has nobody left to answer to.
+  if (!hard_stopped_) return stop_now_on_ctl();
+  if (calls > 0 && !grace_over_) return;
+  if (calls > 0)
+    spdlog::warn("HTTP: {} request(s) did not end within {} ms of being cancelled", calls,
+                 kCancelGrace.count());
+  {
+    std::lock_guard lock(mutex_);
     stopped_notified_ = true;
     callback = std::move(on_stopped_);
   }
   stop_timer_.cancel();
+  grace_timer_.cancel();
   asio::post(ex_, std::move(callback));
 }
 
@@ -851,6 +905,13 @@ void HttpServer::Impl::run_on_session(std::shared_ptr<mcp::Session> session, jso
                                       std::shared_ptr<mcp::MessageSink> related,
                                       std::function<void(std::optional<json>, bool, std::string)> done) {
   auto self = shared_from_this();
+  {
+    std::lock_guard lock(mutex_);
+    auto& r = running_[session.get()];
+    r.first = session;
+    ++r.second;
+  }
+  auto* key = session.get();
   asio::co_spawn(
       session->strand(),
       [self, session, message = std::move(message), related, done]() mutable -> awaitable<void> {
@@ -863,7 +924,21 @@ void HttpServer::Impl::run_on_session(std::shared_ptr<mcp::Session> session, jso
         }
         done(std::move(answer), session->initialize_received(), session->protocol_version());
       },
-      asio::detached);
+      [self, key](std::exception_ptr ep) {
+        if (ep) {
+          try {
+            std::rethrow_exception(ep);
+          } catch (const std::exception& e) {
+            spdlog::error("HTTP: request failed: {}", e.what());
+          }
+        }
+        {
+          std::lock_guard lock(self->mutex_);
+          auto it = self->running_.find(key);
+          if (it != self->running_.end() && --it->second.second == 0) self->running_.erase(it);
+        }
+        self->check_stopped();
+      });
 }
 
 namespace {

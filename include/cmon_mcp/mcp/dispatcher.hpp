@@ -74,6 +74,10 @@ class Dispatcher {
   // Tool calls running now and waiting for a slot (for /metrics).
   size_t calls_running() const;
   size_t calls_waiting() const;
+  // Messages whose handling has begun and not ended. Transports cancel and await theirs before they
+  // report stopped; after the io_context stopped, nonzero means some coroutine ignored cancellation and
+  // would outlive what it uses (the daemon then exits without running destructors).
+  size_t messages_in_progress() const;
 
  private:
   struct Impl;

@@ -20,6 +20,8 @@ struct StdioOptions {
   size_t max_line_bytes = 4 * 1024 * 1024;
   // After EOF on stdin, in-flight requests get this long to finish.
   std::chrono::milliseconds drain_deadline{std::chrono::seconds(5)};
+  // Then they are cancelled, and get this long to unwind before they are given up on.
+  std::chrono::milliseconds cancel_grace{std::chrono::seconds(1)};
 };
 
 // Runs the stdio session until stdin reaches EOF (or stop() is called), then drains in-flight requests
@@ -36,6 +38,9 @@ class StdioTransport : public std::enable_shared_from_this<StdioTransport> {
 
  private:
   class Writer;
+  class Reader;
+  struct InputEvent;
+  void on_event(InputEvent event);
   void on_line(std::string line);
   void on_eof();
   void finish_if_drained();
@@ -48,10 +53,11 @@ class StdioTransport : public std::enable_shared_from_this<StdioTransport> {
   std::function<void()> on_done_;
   size_t in_flight_ = 0;
   bool eof_ = false;
-  bool abandoned_ = false;
+  // Requests still running after the drain deadline and the cancellation grace: abandoned.
+  bool gave_up_ = false;
   bool done_ = false;
   std::unique_ptr<asio::steady_timer> drain_timer_;
-  std::thread reader_;
+  std::unique_ptr<Reader> reader_;
   // Keeps io_context::run() alive while the reader thread waits for input.
   std::optional<asio::executor_work_guard<asio::any_io_executor>> work_;
 };

@@ -262,6 +262,7 @@ class Server {
   }
   std::uint16_t port() const { return server_->port(); }
   size_t sessions() const { return server_->session_count(); }
+  size_t messages_in_progress() const { return dispatcher_->messages_in_progress(); }
   // Polls (bounded) until the session count reaches `n`.
   bool wait_sessions(size_t n) {
     for (int i = 0; i < 500; ++i) {
@@ -810,6 +811,42 @@ TEST(HttpServer, GracefulStopEndsStreamsAndRefusesNewConnections) {
   while (auto e = g.event()) EXPECT_TRUE(e->comment_only || e->data.empty());
   while (auto e = sse.event()) EXPECT_TRUE(e->comment_only);
   EXPECT_THROW(Client late(port), std::runtime_error);
+}
+
+// stop() reports stopped only once every call has unwound: the owner stops the io_context and
+// destroys the dispatcher right after (a coroutine left suspended there used to release its call slot
+// into a freed dispatcher). Here the client went away mid-call, and its connection ended when a
+// keep-alive could not be written; a disconnect alone does not cancel the request (the stream is
+// resumable), so stop() finds no connection to wait for and a call still running: it cancels that.
+TEST(HttpServer, StopCancelsCallsWhoseClientLeftAndAwaitsThem) {
+  transport::HttpServerOptions options;
+  options.keepalive_interval = std::chrono::milliseconds(20);
+  Server s(options);
+  std::string sid = open_session(s.port());
+  {
+    Client c(s.port());
+    c.send("POST", "/mcp", with(kPostHeaders, {{"Mcp-Session-Id", sid}}),
+           request_body(2, "tools/call", {{"name", "block"}}));
+    EXPECT_EQ(c.head().status, 200);
+    ASSERT_TRUE(c.event());  // the tool runs (its log line)
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // a few keep-alives: the server notices
+  EXPECT_EQ(s.messages_in_progress(), 1u);
+  EXPECT_TRUE(s.stop(std::chrono::seconds(60)));  // nothing to wait for: no 60 s, no 20 s of the tool
+  EXPECT_EQ(s.messages_in_progress(), 0u);
+}
+
+// The same for a call whose client is still there at the deadline.
+TEST(HttpServer, StopCancelsCallsStillRunningAtTheDeadlineAndAwaitsThem) {
+  Server s;
+  std::string sid = open_session(s.port());
+  Client c(s.port());
+  c.send("POST", "/mcp", with(kPostHeaders, {{"Mcp-Session-Id", sid}}),
+         request_body(2, "tools/call", {{"name", "block"}}));
+  EXPECT_EQ(c.head().status, 200);
+  ASSERT_TRUE(c.event());
+  EXPECT_TRUE(s.stop(std::chrono::milliseconds(200)));  // the tool would run 20 s
+  EXPECT_EQ(s.messages_in_progress(), 0u);
 }
 
 TEST(HttpServer, PrimingFollowsTheSessionVersionWhenTheHeaderIsAbsent) {
