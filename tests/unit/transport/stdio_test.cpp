@@ -45,10 +45,8 @@ struct Pipe {
   }
 };
 
-// A stdio transport on two pipes, its io_context on a thread of its own. Members are destroyed in
-// the order an owner must use: the transport, then the dispatcher, then the io_context.
-class Harness {
- public:
+// A stdio transport on two pipes, its io_context on a thread of its own.
+struct Harness {
   explicit Harness(transport::StdioOptions options = {}) {
     test::register_test_tools(registry_);
     dispatcher_ = std::make_unique<mcp::Dispatcher>(mcp::DispatcherOptions{}, registry_, cmon_);
@@ -104,17 +102,17 @@ class Harness {
   }
   bool wait_done() { return done_future_.wait_for(std::chrono::seconds(10)) == std::future_status::ready; }
 
-  Pipe in_, out_;
-  std::shared_ptr<transport::StdioTransport> transport_;
-  std::atomic<size_t> in_progress_at_done_{0};
-
- private:
+  // Declared in construction order, destroyed in reverse: the io_context outlives everything that
+  // holds its I/O objects and strands, the pipes outlive the transport that reads them.
   asio::io_context io_;
   tools::Registry registry_;
   test::NoCmon cmon_;
   std::unique_ptr<mcp::Dispatcher> dispatcher_;
+  Pipe in_, out_;
   std::promise<void> done_;
   std::future<void> done_future_ = done_.get_future();
+  std::atomic<size_t> in_progress_at_done_{0};
+  std::shared_ptr<transport::StdioTransport> transport_;
   std::thread thread_;
 };
 
