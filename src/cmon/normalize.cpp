@@ -121,17 +121,24 @@ std::string get_string(const json& obj, std::string_view key, std::string_view d
   return std::string(def);
 }
 
-json get_list(const json& obj, std::string_view key) {
-  json out = json::array();
+std::vector<const json*> get_list_refs(const json& obj, std::string_view key) {
+  std::vector<const json*> out;
   const json* v = find(obj, key);
   if (!v) return out;
   if (v->is_object()) {
-    out.push_back(*v);
+    out.push_back(v);
     return out;
   }
   if (!v->is_array()) return out;
+  out.reserve(v->size());
   for (const auto& item : *v)
-    if (!item.is_null()) out.push_back(item);
+    if (!item.is_null()) out.push_back(&item);
+  return out;
+}
+
+json get_list(const json& obj, std::string_view key) {
+  json out = json::array();
+  for (const json* item : get_list_refs(obj, key)) out.push_back(*item);
   return out;
 }
 

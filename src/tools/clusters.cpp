@@ -22,8 +22,9 @@ awaitable<ToolResult> list_clusters(ToolContext& ctx, const json& in) {
   bool full = detail_of(args) == Detail::full;
   json items = json::array();
   json raw = json::array();
-  for (const auto& c : get_list(*r, "clusters")) {
-    json s = cluster_summary(c);
+  const auto clusters = get_list_refs(*r, "clusters");  // in place: the reply can be large
+  for (const json* c : clusters) {
+    json s = cluster_summary(*c);
     if (!state.empty() && !iequals(s["state"].get<std::string>(), state)) continue;
     if (!type.empty() && !icontains(s["cluster_type"].get<std::string>(), type) &&
         !iequals(s["vendor"].get<std::string>(), type))
@@ -33,15 +34,14 @@ awaitable<ToolResult> list_clusters(ToolContext& ctx, const json& in) {
       for (const auto& t : s["tags"]) has = has || iequals(t.get<std::string>(), tag);
       if (!has) continue;
     }
-    if (full) s["raw"] = c;
+    if (full) s["raw"] = *c;
     items.push_back(std::move(s));
   }
   json out = json::object();
   page_array(out, "clusters", std::move(items), paging_of(args, 50));
   std::string text;
   if (out["total"] == 0)
-    text = get_list(*r, "clusters").empty() ? "The controller manages no clusters."
-                                            : "No cluster matches the filters.";
+    text = clusters.empty() ? "The controller manages no clusters." : "No cluster matches the filters.";
   else
     text = std::to_string(out["total"].get<int64_t>()) + " cluster(s):\n";
   for (const auto& c : out["clusters"]) {

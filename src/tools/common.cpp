@@ -491,7 +491,9 @@ const char* family_name(Family f) {
   return "this cluster type";
 }
 
-Cluster cluster_from(const json& info) {
+namespace {
+// The header fields only (Cluster::info left empty): what a summary needs, without a deep copy.
+Cluster cluster_header(const json& info) {
   Cluster c;
   c.id = get_int(info, "cluster_id");
   c.name = get_string(info, "cluster_name");
@@ -501,6 +503,12 @@ Cluster cluster_from(const json& info) {
   c.version = get_string(info, "version");
   c.state = get_string(info, "state");
   c.family = family_of(c.type, c.vendor);
+  return c;
+}
+}  // namespace
+
+Cluster cluster_from(const json& info) {
+  Cluster c = cluster_header(info);
   c.info = info;
   return c;
 }
@@ -666,12 +674,18 @@ awaitable<Expected<Cluster, ToolResult>> resolve_cluster(ToolContext& ctx, const
   co_return unexpected(ToolResult::error("give cluster_id or cluster_name" + known));
 }
 
+namespace {
+bool is_controller(const json& host) {
+  if (!host.is_object()) return false;
+  auto it = host.find("nodetype");
+  return it != host.end() && it->is_string() && iequals(it->get_ref<const std::string&>(), "controller");
+}
+}  // namespace
+
 std::vector<json> cluster_hosts(const json& cluster_info, bool with_controller) {
   std::vector<json> out;
-  for (const auto& h : get_list(cluster_info, "hosts")) {
-    if (!with_controller && iequals(get_string(h, "nodetype"), "controller")) continue;
-    out.push_back(h);
-  }
+  for (const json* h : get_list_refs(cluster_info, "hosts"))
+    if (with_controller || !is_controller(*h)) out.push_back(*h);
   return out;
 }
 
@@ -716,7 +730,7 @@ Expected<json, std::string> find_node(const Cluster& cluster, std::string_view s
   if (matches.size() > 1 && !port) {
     std::vector<json> db;
     for (const auto& h : matches)
-      if (!iequals(get_string(h, "nodetype"), "controller")) db.push_back(h);
+      if (!is_controller(h)) db.push_back(h);
     if (!db.empty()) matches = db;
   }
   auto node_list = [&] {
@@ -788,15 +802,21 @@ std::string node_line(const json& n) {
   return s;
 }
 
+// Called for every cluster of every list_clusters: reads the CMON object in place, copies nothing.
 json cluster_summary(const json& info) {
-  Cluster c = cluster_from(info);
-  auto hosts = cluster_hosts(info);
-  int64_t online = 0;
-  for (const auto& h : hosts) online += host_online(h) ? 1 : 0;
-  json alarms = info.value("alarm_statistics", json::object());
+  Cluster c = cluster_header(info);
+  int64_t nodes = 0, online = 0;
+  for (const json* h : get_list_refs(info, "hosts")) {
+    if (is_controller(*h)) continue;
+    ++nodes;
+    online += host_online(*h) ? 1 : 0;
+  }
+  static const json kNoAlarms = json::object();
+  auto alarms_it = info.is_object() ? info.find("alarm_statistics") : info.end();
+  const json& alarms = alarms_it != info.end() ? *alarms_it : kNoAlarms;
   json tags = json::array();
-  for (const auto& t : get_list(info, "tags"))
-    if (t.is_string()) tags.push_back(t);
+  for (const json* t : get_list_refs(info, "tags"))
+    if (t->is_string()) tags.push_back(*t);
   return json{{"cluster_id", c.id},
               {"cluster_name", c.name},
               {"cluster_type", c.type},
@@ -804,7 +824,7 @@ json cluster_summary(const json& info) {
               {"version", c.version},
               {"state", c.state},
               {"status_text", strip_html(get_string(info, "status_text"))},
-              {"nodes", static_cast<int64_t>(hosts.size())},
+              {"nodes", nodes},
               {"nodes_online", online},
               {"alarms_critical", get_int(alarms, "critical")},
               {"alarms_warning", get_int(alarms, "warning")},

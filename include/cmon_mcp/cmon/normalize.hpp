@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -35,6 +36,8 @@ std::string get_string(const json& obj, std::string_view key, std::string_view d
 // A list that may be missing (empty list omitted by CMON), null, or contain null entries: always an
 // array, nulls dropped. A single object where a list was expected becomes a one-element list.
 json get_list(const json& obj, std::string_view key);
+// The same items in place (no copies) for hot paths that only read them; valid while obj lives.
+std::vector<const json*> get_list_refs(const json& obj, std::string_view key);
 // An object field, or an empty object when missing or not an object.
 json get_object(const json& obj, std::string_view key);
 // A host's port, sent as an integer or as a string; def when absent or not a number.

@@ -64,6 +64,7 @@ using cmon::get_bool;
 using cmon::get_double;
 using cmon::get_int;
 using cmon::get_list;
+using cmon::get_list_refs;
 using cmon::get_object;
 using cmon::get_string;
 using cmon::icontains;
