@@ -141,8 +141,12 @@ class HttpServer::Impl : public std::enable_shared_from_this<Impl> {
   awaitable<bool> write(Stream& s, Response& res);
   template <class Stream>
   awaitable<bool> write_raw(Stream& s, std::string data);
+  // `reusable`: the connection serves further requests once the stream has ended. GET streams are not:
+  // the server closes the connection after them, and says so (Connection: close) so that no client
+  // puts the connection back in its pool and sends its next request into the closing socket.
   template <class Stream>
-  awaitable<bool> write_sse_head(Stream& s, const Request& req, const std::string& session_header);
+  awaitable<bool> write_sse_head(Stream& s, const Request& req, const std::string& session_header,
+                                 bool reusable);
   template <class Stream>
   awaitable<bool> pump(Stream& s, EventStream& es, std::shared_ptr<Waker> waker, std::uint64_t from,
                        bool watch_peer);
@@ -590,7 +594,7 @@ awaitable<bool> HttpServer::Impl::write_raw(Stream& s, std::string data) {
 
 template <class Stream>
 awaitable<bool> HttpServer::Impl::write_sse_head(Stream& s, const Request& req,
-                                                 const std::string& session_header) {
+                                                 const std::string& session_header, bool reusable) {
   Response base = make_response(req, bhttp::status::ok);
   bhttp::response<bhttp::empty_body> res{bhttp::status::ok, req.version()};
   for (const auto& f : base.base()) res.set(f.name_string(), f.value());
@@ -598,7 +602,7 @@ awaitable<bool> HttpServer::Impl::write_sse_head(Stream& s, const Request& req,
   res.set(bhttp::field::cache_control, "no-cache, no-transform");
   res.set("X-Accel-Buffering", "no");
   if (!session_header.empty()) res.set("Mcp-Session-Id", session_header);
-  res.keep_alive(req.keep_alive() && !stopping_);
+  res.keep_alive(reusable && req.keep_alive() && !stopping_);
   res.chunked(true);
   bhttp::response_serializer<bhttp::empty_body> sr(res);
   lowest(s).expires_after(opt_.write_timeout);
@@ -1139,7 +1143,7 @@ awaitable<bool> HttpServer::Impl::post_mcp(Stream& s, Request& req, Who who) {
     if (!session_header.empty()) res.set("Mcp-Session-Id", session_header);
     co_return co_await write(s, res);
   }
-  bool ok = co_await write_sse_head(s, req, session_header);
+  bool ok = co_await write_sse_head(s, req, session_header, true);
   if (ok && mcp::wants_sse_priming(version))
     ok = co_await write_raw(s, chunk(sse_event("", post->event_id(0), {}, opt_.sse_retry.count())));
   if (ok) ok = co_await pump(s, *post, waker, 1, false);
@@ -1211,7 +1215,7 @@ awaitable<bool> HttpServer::Impl::get_mcp(Stream& s, Request& req, Who who) {
     std::lock_guard lock(mutex_);
     version = entry->version.empty() ? std::string(mcp::kDefaultHttpVersion) : entry->version;
   }
-  bool ok = co_await write_sse_head(s, req, {});
+  bool ok = co_await write_sse_head(s, req, {}, false);
   if (ok && mcp::wants_sse_priming(version))
     ok = co_await write_raw(s, chunk(sse_event("", es->event_id(from - 1), {}, opt_.sse_retry.count())));
   if (ok) co_await pump(s, *es, waker, from, true);
@@ -1270,7 +1274,7 @@ awaitable<bool> HttpServer::Impl::get_sse(Stream& s, Request& req, Who who) {
   entry->stream->push("endpoint", endpoint);
   auto waker = std::make_shared<Waker>(lowest(s).get_executor());
   entry->stream->attach(waker);
-  if (co_await write_sse_head(s, req, {})) co_await pump(s, *entry->stream, waker, 1, true);
+  if (co_await write_sse_head(s, req, {}, false)) co_await pump(s, *entry->stream, waker, 1, true);
   entry->stream->detach(waker);
   // The session lives as long as its stream (§16.2).
   end_session(id);

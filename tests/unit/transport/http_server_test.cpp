@@ -813,6 +813,32 @@ TEST(HttpServer, GracefulStopEndsStreamsAndRefusesNewConnections) {
   EXPECT_THROW(Client late(port), std::runtime_error);
 }
 
+// The server closes the connection after a GET stream (Streamable HTTP or legacy SSE), so their heads
+// say "Connection: close": a client that pooled the connection after the stream's last chunk sent its
+// next request into a closing socket ("other side closed", about once in 2,500 soak sessions). A POST
+// answered with a stream keeps its connection.
+TEST(HttpServer, GetStreamsAnnounceThatTheConnectionEndsWithThem) {
+  Server s;
+  std::string sid = open_session(s.port());
+  Client g(s.port());
+  g.send("GET", "/mcp", {{"Accept", "text/event-stream"}, {"Mcp-Session-Id", sid}});
+  auto get_head = g.head();
+  EXPECT_EQ(get_head.status, 200);
+  EXPECT_EQ(get_head.header("connection"), "close");
+  Client sse(s.port());
+  sse.send("GET", "/sse");
+  auto sse_head = sse.head();
+  EXPECT_EQ(sse_head.status, 200);
+  EXPECT_EQ(sse_head.header("connection"), "close");
+  Client c(s.port());
+  c.send("POST", "/mcp", with(kPostHeaders, {{"Mcp-Session-Id", sid}}),
+         request_body(2, "tools/call", {{"name", "test_tool_with_logging"}}));
+  auto post_head = c.head();
+  EXPECT_EQ(post_head.status, 200);
+  EXPECT_EQ(post_head.header("content-type"), "text/event-stream");
+  EXPECT_NE(post_head.header("connection"), "close");
+}
+
 // stop() reports stopped only once every call has unwound: the owner stops the io_context and
 // destroys the dispatcher right after (a coroutine left suspended there used to release its call slot
 // into a freed dispatcher). Here the client went away mid-call, and its connection ended when a
