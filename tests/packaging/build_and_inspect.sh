@@ -99,7 +99,10 @@ for d in / /etc /etc/default /usr /usr/bin /usr/lib /usr/lib/systemd /usr/lib/sy
 done
 [ "$(rpm -qp --configfiles "$rpm_file" 2>/dev/null)" = /etc/default/cmon-mcp ] && pass "rpm %config /etc/default/cmon-mcp" ||
   fail "rpm config files: $(rpm -qp --configfiles "$rpm_file" 2>/dev/null)"
-rpm -qplv "$rpm_file" 2>/dev/null | grep -qE '^-rw-r----- .* /etc/default/cmon-mcp$' && pass "rpm conffile mode 0640" ||
+# Read the whole listing first: with pipefail, `rpm ... | grep -q` fails whenever grep quits before rpm has
+# written everything (SIGPIPE), which made this check fail now and then.
+rpm_long="$(rpm -qplv "$rpm_file" 2>/dev/null)"
+grep -qE '^-rw-r----- .* /etc/default/cmon-mcp$' <<<"$rpm_long" && pass "rpm conffile mode 0640" ||
   fail "rpm /etc/default/cmon-mcp is not -rw-r-----"
 requires="$(rpm -qp --requires "$rpm_file" 2>/dev/null)"
 for lib in "${needed[@]}"; do
