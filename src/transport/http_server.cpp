@@ -64,7 +64,7 @@ struct SessionEntry {
   std::shared_ptr<mcp::Session> session;
   std::shared_ptr<EventStream> stream;  // the GET stream (streamable) or the /sse stream (legacy)
   std::map<std::string, std::shared_ptr<EventStream>> posts;  // POST streams kept for replay
-  std::deque<std::string> post_order;
+  std::vector<std::string> post_order;  // oldest first; a few entries (an empty deque would cost 576 bytes)
   std::uint64_t next_post = 1;
   size_t in_flight = 0;
   std::string version;  // negotiated, once initialize succeeded
@@ -135,8 +135,22 @@ class HttpServer::Impl : public std::enable_shared_from_this<Impl> {
   awaitable<void> run_connection(tcp::socket socket);
   template <class Stream>
   awaitable<void> serve(Stream& s, std::shared_ptr<Connection> conn);
+  // The next request of a connection; without one, the answer to what could not be read, if any.
+  struct Incoming {
+    std::optional<Request> req;
+    std::optional<Response> refusal;
+  };
+  template <class Stream>
+  awaitable<Incoming> read_request(Stream& s, beast::flat_buffer& buffer, Connection& conn);
+  // The answer to a request that failed to read with `ec` (none: the connection just ends). `base`: the
+  // request's header once it was read (for the version and CORS), else a bare HTTP/1.1 request.
+  std::optional<Response> read_refusal(const Request& base, boost::system::error_code ec, bool got_some,
+                                       bool in_body) const;
   template <class Stream>
   awaitable<bool> handle(Stream& s, Request& req, std::shared_ptr<Connection> conn);
+  // What handle() does with a request: answer it with `res`, or hand it to a streaming handler.
+  enum class Route { respond, post_mcp, get_mcp, get_sse };
+  Route route(tcp::socket& socket, const Request& req, TokenChecker::Match& match, Who& who, Response& res);
   template <class Stream>
   awaitable<bool> write(Stream& s, Response& res);
   template <class Stream>
@@ -174,6 +188,12 @@ class HttpServer::Impl : public std::enable_shared_from_this<Impl> {
                       std::function<void(std::optional<json>, bool initialized, std::string version)> done);
   std::shared_ptr<SessionEntry> find_session(std::string_view id, SessionEntry::Kind kind);
   void end_session(const std::string& id);
+  // Drops a finished POST stream that can never be resumed from the session's replay list.
+  void forget_post(SessionEntry& entry, const std::string& stream_id) {
+    std::lock_guard lock(mutex_);
+    entry.posts.erase(stream_id);
+    std::erase(entry.post_order, stream_id);
+  }
   // Stop bookkeeping runs on ctl_: check_stopped() may be called from any thread and posts there.
   void check_stopped();
   void evaluate_stop();
@@ -380,6 +400,10 @@ awaitable<void> HttpServer::Impl::accept_loop() {
 }
 
 void HttpServer::Impl::adopt(tcp::socket socket) {
+  // Responses and SSE events are single writes that should leave at once: with Nagle, an event that
+  // follows another within an RTT would wait for the client's delayed ACK.
+  boost::system::error_code nec;
+  socket.set_option(tcp::no_delay(true), nec);
   auto strand = socket.get_executor();
   asio::co_spawn(strand, run_connection(std::move(socket)), [](std::exception_ptr ep) {
     if (!ep) return;
@@ -503,77 +527,83 @@ awaitable<std::tuple<boost::system::error_code, size_t>> with_deadline(Stream& s
 }
 }  // namespace
 
+// serve() stays small: a connection keeps its frame for as long as it lives (an SSE stream for hours),
+// so the parser and the refusals live in read_request()'s frame, which ends with the read.
 template <class Stream>
 awaitable<void> HttpServer::Impl::serve(Stream& s, std::shared_ptr<Connection> conn) {
   beast::flat_buffer buffer;
   while (!stopping_) {
-    bhttp::request_parser<bhttp::string_body> parser;
-    parser.header_limit(static_cast<std::uint32_t>(opt_.max_header_bytes));
-    parser.body_limit(opt_.max_body_bytes);
-    conn->idle = true;
-    auto [ec, n] = co_await with_deadline(s, opt_.header_timeout, [&](auto token) {
-      return bhttp::async_read_header(s, buffer, parser, token);
-    });
-    conn->idle = false;
-    if (ec) {
-      Request dummy;
-      dummy.version(11);
-      if (ec == bhttp::error::header_limit) {
-        auto res = json_error(dummy, bhttp::status::request_header_fields_too_large,
-                              mcp::error_code::server_error, "Request header fields too large");
-        res.keep_alive(false);
-        co_await write(s, res);
-      } else if (ec == bhttp::error::body_limit) {
-        // Beast checks Content-Length against the body limit while parsing the header.
-        auto res =
-            json_error(dummy, bhttp::status::payload_too_large, mcp::error_code::server_error,
-                       "Payload Too Large: the limit is " + std::to_string(opt_.max_body_bytes) + " bytes");
-        res.keep_alive(false);
-        co_await write(s, res);
-      } else if (ec == beast::error::timeout) {
-        // Silence on an idle keep-alive connection just ends it; a half-sent request gets a 408.
-        if (parser.got_some() || buffer.size() > 0) {
-          auto res = json_error(dummy, bhttp::status::request_timeout, mcp::error_code::server_error,
-                                "Request timeout");
-          res.keep_alive(false);
-          co_await write(s, res);
-        }
-      } else if (ec.category() == bhttp::make_error_code(bhttp::error::bad_method).category()) {
-        auto res = json_error(dummy, bhttp::status::bad_request, mcp::error_code::server_error,
-                              "Bad Request: malformed HTTP");
-        res.keep_alive(false);
-        co_await write(s, res);
+    Incoming in = co_await read_request(s, buffer, *conn);
+    if (!in.req) {
+      if (in.refusal) {
+        in.refusal->keep_alive(false);
+        co_await write(s, *in.refusal);
       }
       co_return;
     }
-    const auto& header = parser.get();
-    if (lower(header[bhttp::field::expect]) == "100-continue") {
-      if (!co_await write_raw(s, "HTTP/1.1 100 Continue\r\n\r\n")) co_return;
-    }
-    if (!parser.is_done()) {
-      auto [bec, bn] = co_await with_deadline(
-          s, opt_.body_timeout, [&](auto token) { return bhttp::async_read(s, buffer, parser, token); });
-      if (bec == bhttp::error::body_limit) {
-        auto res =
-            json_error(header, bhttp::status::payload_too_large, mcp::error_code::server_error,
-                       "Payload Too Large: the limit is " + std::to_string(opt_.max_body_bytes) + " bytes");
-        res.keep_alive(false);
-        co_await write(s, res);
-        co_return;
-      }
-      if (bec == beast::error::timeout) {
-        auto res = json_error(header, bhttp::status::request_timeout, mcp::error_code::server_error,
-                              "Request timeout while reading the body");
-        res.keep_alive(false);
-        co_await write(s, res);
-        co_return;
-      }
-      if (bec) co_return;
-    }
-    Request req = parser.release();
-    bool keep = co_await handle(s, req, conn);
-    if (!keep || !req.keep_alive()) co_return;
+    // A long-lived stream keeps no read buffer: it reads nothing more.
+    if (buffer.size() == 0) buffer.shrink_to_fit();
+    bool keep = co_await handle(s, *in.req, conn);
+    if (!keep || !in.req->keep_alive()) co_return;
   }
+}
+
+template <class Stream>
+awaitable<HttpServer::Impl::Incoming> HttpServer::Impl::read_request(Stream& s, beast::flat_buffer& buffer,
+                                                                     Connection& conn) {
+  Incoming in;
+  bhttp::request_parser<bhttp::string_body> parser;
+  parser.header_limit(static_cast<std::uint32_t>(opt_.max_header_bytes));
+  parser.body_limit(opt_.max_body_bytes);
+  conn.idle = true;
+  auto [ec, n] = co_await with_deadline(
+      s, opt_.header_timeout, [&](auto token) { return bhttp::async_read_header(s, buffer, parser, token); });
+  conn.idle = false;
+  if (ec) {
+    Request bare;
+    bare.version(11);
+    in.refusal = read_refusal(bare, ec, parser.got_some() || buffer.size() > 0, false);
+    co_return in;
+  }
+  if (lower(parser.get()[bhttp::field::expect]) == "100-continue") {
+    if (!co_await write_raw(s, "HTTP/1.1 100 Continue\r\n\r\n")) co_return in;
+  }
+  if (!parser.is_done()) {
+    auto [bec, bn] = co_await with_deadline(
+        s, opt_.body_timeout, [&](auto token) { return bhttp::async_read(s, buffer, parser, token); });
+    if (bec) {
+      in.refusal = read_refusal(parser.get(), bec, true, true);
+      co_return in;
+    }
+  }
+  in.req = parser.release();
+  co_return in;
+}
+
+std::optional<Response> HttpServer::Impl::read_refusal(const Request& base, boost::system::error_code ec,
+                                                       bool got_some, bool in_body) const {
+  namespace h = ::boost::beast::http;
+  if (ec == h::error::body_limit) {
+    // Beast checks Content-Length against the body limit while parsing the header.
+    return json_error(base, h::status::payload_too_large, mcp::error_code::server_error,
+                      "Payload Too Large: the limit is " + std::to_string(opt_.max_body_bytes) + " bytes");
+  }
+  if (ec == beast::error::timeout) {
+    if (in_body)
+      return json_error(base, h::status::request_timeout, mcp::error_code::server_error,
+                        "Request timeout while reading the body");
+    // Silence on an idle keep-alive connection just ends it; a half-sent request gets a 408.
+    if (!got_some) return std::nullopt;
+    return json_error(base, h::status::request_timeout, mcp::error_code::server_error, "Request timeout");
+  }
+  if (in_body) return std::nullopt;
+  if (ec == h::error::header_limit)
+    return json_error(base, h::status::request_header_fields_too_large, mcp::error_code::server_error,
+                      "Request header fields too large");
+  if (ec.category() == h::make_error_code(h::error::bad_method).category())
+    return json_error(base, h::status::bad_request, mcp::error_code::server_error,
+                      "Bad Request: malformed HTTP");
+  return std::nullopt;
 }
 
 template <class Stream>
@@ -620,6 +650,32 @@ std::string chunk(std::string_view data) {
 }
 }  // namespace
 
+namespace {
+// Notices a peer that closes an event stream. Not a coroutine: an open stream pays for one pending wait
+// instead of coroutine frames and a read buffer. It waits for the socket to turn readable, drops what
+// arrived (a client sends nothing on an SSE stream, and a GET stream's connection is never read again,
+// so on TLS these are records nobody needs) and waits again, until the peer closes or the wait is
+// cancelled; then it sets both flags and wakes the stream.
+void watch_for_close(tcp::socket& socket, std::shared_ptr<bool> peer_gone, std::shared_ptr<bool> done,
+                     std::shared_ptr<Waker> waker) {
+  socket.async_wait(tcp::socket::wait_read, [&socket, peer_gone, done, waker](boost::system::error_code ec) {
+    if (!ec) {
+      char sink[256];
+      boost::system::error_code rec;
+      socket.non_blocking(true, rec);  // only the synchronous read below; Asio's own ops are unaffected
+      if (!rec) socket.read_some(asio::buffer(sink), rec);
+      if (!rec || rec == asio::error::would_block) {
+        watch_for_close(socket, std::move(peer_gone), std::move(done), std::move(waker));
+        return;
+      }
+    }
+    *peer_gone = true;
+    *done = true;
+    waker->wake();
+  });
+}
+}  // namespace
+
 // Writes the events of `es` from seq `from` on, as chunks, with keep-alive comments, until the stream
 // ends (then the chunked body is terminated and true returned), the peer goes away or falls too far
 // behind (false). `watch_peer`: long-lived GET streams also read the socket to notice a closed peer.
@@ -630,19 +686,7 @@ awaitable<bool> HttpServer::Impl::pump(Stream& s, EventStream& es, std::shared_p
   auto reader_done = std::make_shared<bool>(!watch_peer);
   if (watch_peer) {
     lowest(s).expires_never();
-    asio::co_spawn(
-        lowest(s).get_executor(),
-        [&s, peer_gone, reader_done, waker]() -> awaitable<void> {
-          char sink[512];
-          for (;;) {
-            auto [ec, n] = co_await s.async_read_some(asio::buffer(sink), kTuple);
-            if (ec) break;  // a client sends nothing on an SSE stream; whatever it sends is ignored
-          }
-          *peer_gone = true;
-          *reader_done = true;
-          waker->wake();
-        },
-        asio::detached);
+    watch_for_close(lowest(s).socket(), peer_gone, reader_done, waker);
   }
   bool ok = true;
   auto last_write = Clock::now();
@@ -669,6 +713,7 @@ awaitable<bool> HttpServer::Impl::pump(Stream& s, EventStream& es, std::shared_p
         ok = false;
         break;
       }
+      es.delivered(from);
       last_write = Clock::now();
       continue;  // look again before waiting: a wake-up may have come while writing
     }
@@ -751,6 +796,27 @@ Response HttpServer::Impl::wrong_token(const Request& req, json id) {
 
 template <class Stream>
 awaitable<bool> HttpServer::Impl::handle(Stream& s, Request& req, std::shared_ptr<Connection>) {
+  TokenChecker::Match match;  // `who` points here: it must outlive the handlers below
+  Who who = nullptr;
+  Response res;
+  switch (route(lowest(s).socket(), req, match, who, res)) {
+    case Route::post_mcp:
+      co_return co_await post_mcp(s, req, who);
+    case Route::get_mcp:
+      co_return co_await get_mcp(s, req, who);
+    case Route::get_sse:
+      co_return co_await get_sse(s, req, who);
+    case Route::respond:
+      break;
+  }
+  co_return co_await write(s, res);
+}
+
+// route() is a plain function, not part of the coroutine: the many responses it may build live on the
+// thread's stack while it runs, instead of each taking room in the frame of handle(), which an open SSE
+// stream keeps alive (GCC gives every local of a coroutine its own slot in the frame).
+HttpServer::Impl::Route HttpServer::Impl::route(tcp::socket& socket, const Request& req,
+                                                TokenChecker::Match& match, Who& who, Response& res) {
   namespace h = ::boost::beast::http;
   std::string_view target = req.target();
   auto qpos = target.find('?');
@@ -761,64 +827,62 @@ awaitable<bool> HttpServer::Impl::handle(Stream& s, Request& req, std::shared_pt
 
   // DNS rebinding: a loopback-bound server only answers to loopback Host names.
   if (loopback_bind_ && !is_loopback_host(host_of_host_header(req[h::field::host]))) {
-    auto res = json_error(req, h::status::forbidden, mcp::error_code::server_error,
-                          "Forbidden: invalid Host header");
-    co_return co_await write(s, res);
+    res = json_error(req, h::status::forbidden, mcp::error_code::server_error,
+                     "Forbidden: invalid Host header");
+    return Route::respond;
   }
   if (!origin_allowed(req[h::field::origin], opt_.allowed_origins, opt_.base_url)) {
-    auto res =
+    res =
         json_error(req, h::status::forbidden, mcp::error_code::server_error, "Forbidden: origin not allowed");
-    co_return co_await write(s, res);
+    return Route::respond;
   }
   // We never offer OAuth: answering these with 404 keeps OAuth-capable clients on the static header.
   if (path.rfind("/.well-known/", 0) == 0) {
-    auto res = json_error(req, h::status::not_found, mcp::error_code::server_error, "Not Found");
-    co_return co_await write(s, res);
+    res = json_error(req, h::status::not_found, mcp::error_code::server_error, "Not Found");
+    return Route::respond;
   }
   if (path == "/healthz" && (method == h::verb::get || method == h::verb::head)) {
-    auto res = make_response(req, h::status::ok);
+    res = make_response(req, h::status::ok);
     res.set(h::field::content_type, "application/json");
     res.body() = R"({"status":"ok"})";
-    co_return co_await write(s, res);
+    return Route::respond;
   }
   if (path == "/readyz" && (method == h::verb::get || method == h::verb::head)) {
     bool ready = !stopping_ && (!ready_ || ready_());
-    auto res = make_response(req, ready ? h::status::ok : h::status::service_unavailable);
+    res = make_response(req, ready ? h::status::ok : h::status::service_unavailable);
     res.set(h::field::content_type, "application/json");
     res.body() = ready ? R"({"status":"ready"})" : R"({"status":"not ready"})";
-    co_return co_await write(s, res);
+    return Route::respond;
   }
   const bool known_path = path == "/mcp" || path == "/sse" || path == "/message" || path == "/messages";
   if (method == h::verb::options && known_path) {
     // CORS preflight: browsers send it without credentials.
-    auto res = make_response(req, h::status::no_content);
+    res = make_response(req, h::status::no_content);
     res.set(h::field::access_control_allow_methods, "GET, POST, DELETE, OPTIONS");
     res.set(h::field::access_control_allow_headers,
             "Content-Type, Accept, Authorization, Mcp-Session-Id, MCP-Protocol-Version, Last-Event-ID");
     res.set(h::field::access_control_max_age, "600");
-    co_return co_await write(s, res);
+    return Route::respond;
   }
   std::string caller;  // the rate limit's key: the token, else the client's address
-  TokenChecker::Match match;
-  Who who = nullptr;
   if (tokens_.enabled()) {
     if (query_has_token(query)) {
-      auto res = json_error(req, h::status::bad_request, mcp::error_code::server_error,
-                            "Bad Request: tokens are only accepted in the Authorization header");
+      res = json_error(req, h::status::bad_request, mcp::error_code::server_error,
+                       "Bad Request: tokens are only accepted in the Authorization header");
       res.set(h::field::www_authenticate, R"(Bearer realm="cmon-mcp", error="invalid_request")");
-      co_return co_await write(s, res);
+      return Route::respond;
     }
     auto outcome = tokens_.check(req[h::field::authorization], match);
     if (outcome != AuthOutcome::ok) {
       if (log_auth_failure_allowed())
         spdlog::warn("HTTP {} {}: {} bearer token", std::string(req.method_string()), std::string(path),
                      outcome == AuthOutcome::missing ? "missing" : "invalid");
-      auto res = json_error(req, h::status::unauthorized, mcp::error_code::session_not_found,
-                            "Unauthorized: missing or invalid bearer token");
+      res = json_error(req, h::status::unauthorized, mcp::error_code::session_not_found,
+                       "Unauthorized: missing or invalid bearer token");
       res.set(h::field::www_authenticate, outcome == AuthOutcome::missing
                                               ? R"(Bearer realm="cmon-mcp")"
                                               : R"(Bearer realm="cmon-mcp", error="invalid_token")");
-      co_return co_await write(s, res);
+      return Route::respond;
     }
     caller = match.caller;
     who = &match;
@@ -826,59 +890,56 @@ awaitable<bool> HttpServer::Impl::handle(Stream& s, Request& req, std::shared_pt
 
   // Prometheus metrics, behind the token like everything but the health probes.
   if (path == "/metrics" && (method == h::verb::get || method == h::verb::head)) {
-    auto res = make_response(req, h::status::ok);
+    res = make_response(req, h::status::ok);
     res.set(h::field::content_type, "text/plain; version=0.0.4; charset=utf-8");
     res.body() = util::metrics().render();
-    co_return co_await write(s, res);
+    return Route::respond;
   }
   if (known_path && limiter_.enabled()) {
     if (caller.empty()) {
       boost::system::error_code ec;
-      auto remote = lowest(s).socket().remote_endpoint(ec);
+      auto remote = socket.remote_endpoint(ec);
       caller = ec ? std::string("unknown") : remote.address().to_string();
     }
     if (int64_t wait = limiter_.admit(caller); wait > 0) {
       util::metrics().inc("mcp_http_rate_limited_total");
-      auto res = json_error(
-          req, h::status::too_many_requests, mcp::error_code::server_error,
-          "Too Many Requests: more than " + std::to_string(static_cast<int64_t>(opt_.rate_limit_per_minute)) +
-              " requests per minute from this client; retry in " + std::to_string(wait) + " s");
+      res = json_error(req, h::status::too_many_requests, mcp::error_code::server_error,
+                       "Too Many Requests: more than " +
+                           std::to_string(static_cast<int64_t>(opt_.rate_limit_per_minute)) +
+                           " requests per minute from this client; retry in " + std::to_string(wait) + " s");
       res.set(h::field::retry_after, std::to_string(wait));
-      co_return co_await write(s, res);
+      return Route::respond;
     }
   }
 
   if (path == "/mcp") {
-    if (method == h::verb::post) co_return co_await post_mcp(s, req, who);
-    if (method == h::verb::get && !opt_.stateless) co_return co_await get_mcp(s, req, who);
+    if (method == h::verb::post) return Route::post_mcp;
+    if (method == h::verb::get && !opt_.stateless) return Route::get_mcp;
     if (method == h::verb::delete_ && !opt_.stateless) {
-      auto res = delete_mcp(req, who);
-      co_return co_await write(s, res);
+      res = delete_mcp(req, who);
+      return Route::respond;
     }
-    auto res =
-        json_error(req, h::status::method_not_allowed, mcp::error_code::server_error, "Method not allowed");
+    res = json_error(req, h::status::method_not_allowed, mcp::error_code::server_error, "Method not allowed");
     res.set(h::field::allow, opt_.stateless ? "POST, OPTIONS" : "GET, POST, DELETE, OPTIONS");
-    co_return co_await write(s, res);
+    return Route::respond;
   }
   if (path == "/sse" && !opt_.stateless) {
-    if (method == h::verb::get) co_return co_await get_sse(s, req, who);
-    auto res =
-        json_error(req, h::status::method_not_allowed, mcp::error_code::server_error, "Method not allowed");
+    if (method == h::verb::get) return Route::get_sse;
+    res = json_error(req, h::status::method_not_allowed, mcp::error_code::server_error, "Method not allowed");
     res.set(h::field::allow, "GET, OPTIONS");
-    co_return co_await write(s, res);
+    return Route::respond;
   }
   if ((path == "/message" || path == "/messages") && !opt_.stateless) {
     if (method == h::verb::post) {
-      auto res = post_message(req, query, who);
-      co_return co_await write(s, res);
+      res = post_message(req, query, who);
+      return Route::respond;
     }
-    auto res =
-        json_error(req, h::status::method_not_allowed, mcp::error_code::server_error, "Method not allowed");
+    res = json_error(req, h::status::method_not_allowed, mcp::error_code::server_error, "Method not allowed");
     res.set(h::field::allow, "POST, OPTIONS");
-    co_return co_await write(s, res);
+    return Route::respond;
   }
-  auto res = json_error(req, h::status::not_found, mcp::error_code::server_error, "Not Found");
-  co_return co_await write(s, res);
+  res = json_error(req, h::status::not_found, mcp::error_code::server_error, "Not Found");
+  return Route::respond;
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -1079,6 +1140,7 @@ awaitable<bool> HttpServer::Impl::post_mcp(Stream& s, Request& req, Who who) {
   }
 
   auto post = std::make_shared<EventStream>("p", opt_.replay_events, true);
+  std::string stream_id;  // the key under which the session keeps this POST stream for replay
   if (entry) {
     std::unique_lock lock(mutex_);
     if (entry->in_flight >= opt_.max_in_flight_per_session) {
@@ -1090,7 +1152,7 @@ awaitable<bool> HttpServer::Impl::post_mcp(Stream& s, Request& req, Who who) {
       co_return co_await write(s, res);
     }
     ++entry->in_flight;
-    std::string stream_id = "p" + std::to_string(entry->next_post++);
+    stream_id = "p" + std::to_string(entry->next_post++);
     post = std::make_shared<EventStream>(stream_id, opt_.replay_events, true);
     entry->posts[stream_id] = post;
     entry->post_order.push_back(stream_id);
@@ -1099,7 +1161,7 @@ awaitable<bool> HttpServer::Impl::post_mcp(Stream& s, Request& req, Who who) {
       // A stream still being answered stays; the bound applies to finished ones.
       if (oldest != entry->posts.end() && !oldest->second->finished()) break;
       if (oldest != entry->posts.end()) entry->posts.erase(oldest);
-      entry->post_order.pop_front();
+      entry->post_order.erase(entry->post_order.begin());
     }
   }
   std::shared_ptr<mcp::MessageSink> related = post;
@@ -1134,6 +1196,9 @@ awaitable<bool> HttpServer::Impl::post_mcp(Stream& s, Request& req, Who who) {
   }
   if (post->finished() && post->related_count() == 0 && json_ok) {
     post->detach(waker);
+    // Answered as a JSON body: no event id went out, so there is nothing a client could resume.
+    // Keeping the stream (and its answer) for replay would only cost memory per session.
+    if (entry) forget_post(*entry, stream_id);
     auto a = post->answer();
     auto res = make_response(req, a ? h::status::ok : h::status::accepted);
     if (a) {

@@ -87,10 +87,19 @@ EventStream::Snapshot EventStream::read_from(std::uint64_t from) const {
   Snapshot s;
   s.ended = finished_ || closed_;
   s.closed = closed_;
-  if (!events_.empty() && from < events_.front().seq) s.lost = true;
-  for (const auto& e : events_)
+  if (!events_) return s;
+  if (!events_->empty() && from < events_->front().seq) s.lost = true;
+  for (const auto& e : *events_)
     if (e.seq >= from) s.events.push_back(e);
   return s;
+}
+
+void EventStream::delivered(std::uint64_t next) {
+  if (with_ids_) return;
+  std::lock_guard lock(mutex_);
+  if (!events_) return;
+  while (!events_->empty() && events_->front().seq < next) events_->pop_front();
+  if (events_->empty()) events_.reset();
 }
 
 std::uint64_t EventStream::next_seq() const {
@@ -114,8 +123,9 @@ std::optional<nlohmann::json> EventStream::answer() const {
 }
 
 void EventStream::append_locked(std::string name, std::string data) {
-  events_.push_back(Event{next_seq_++, std::move(name), std::move(data)});
-  while (events_.size() > capacity_) events_.pop_front();
+  if (!events_) events_ = std::make_unique<std::deque<Event>>();
+  events_->push_back(Event{next_seq_++, std::move(name), std::move(data)});
+  while (events_->size() > capacity_) events_->pop_front();
 }
 
 void EventStream::wake_locked() {

@@ -70,6 +70,9 @@ class EventStream : public mcp::MessageSink {
     bool closed = false;        // closed without an answer
   };
   Snapshot read_from(std::uint64_t from) const;
+  // The attached connection wrote every event before `next`. A stream without event ids can never be
+  // resumed, so it drops them: a legacy SSE session then holds no copy of what it already delivered.
+  void delivered(std::uint64_t next);
   // The seq the next event will get.
   std::uint64_t next_seq() const;
 
@@ -86,7 +89,9 @@ class EventStream : public mcp::MessageSink {
   const size_t capacity_;
   const bool with_ids_;
   mutable std::mutex mutex_;
-  std::deque<Event> events_;
+  // Allocated with the first event and freed when a stream without ids delivered them all: an empty
+  // std::deque already holds a 512-byte block, and every session has a stream that is mostly empty.
+  std::unique_ptr<std::deque<Event>> events_;
   std::uint64_t next_seq_ = 1;
   size_t related_ = 0;
   bool finished_ = false;

@@ -100,6 +100,10 @@ struct Simulator::Impl {
       auto [ec, sock] = co_await acceptor->async_accept(tuple_awaitable);
       if (ec) co_return;  // closed by the "down" fault or at shutdown
       ++stats.connections_accepted;
+      // A reply is written in several TLS records: without this, the last short segment of a large
+      // reply waits for the client's delayed ACK (40 ms on Linux), as a real HTTP server would not let it.
+      boost::system::error_code nec;
+      sock.set_option(tcp::no_delay(true), nec);
       asio::co_spawn(ioc, rpc_session(std::move(sock)), asio::detached);
     }
   }
