@@ -10,7 +10,7 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 seconds="${1:-60}"
 build="${FUZZ_BUILD_DIR:-$root/build-san}"
 jobs="${FUZZ_JOBS:-$(nproc)}"
-targets=(fuzz_dispatcher fuzz_http fuzz_cmon_replies fuzz_env_file fuzz_argv)
+targets=(fuzz_dispatcher fuzz_http fuzz_cmon_replies fuzz_env_file fuzz_argv fuzz_json_parse)
 
 SAN_BUILD_DIR="$build" "$root/scripts/build-sanitized.sh" "${targets[@]}"
 

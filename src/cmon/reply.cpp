@@ -1,6 +1,7 @@
 // Reply decoding (cmon-rpc-v2.md §1.6, §1.7): request_status decides, HTTP status only for session
 // loss and for bodies that are not CMON replies at all.
 #include "cmon_mcp/cmon/reply.hpp"
+#include "cmon_mcp/util/json_parse.hpp"
 
 #include "cmon_mcp/cmon/normalize.hpp"
 
@@ -97,7 +98,7 @@ Result<json> not_an_object(int http_status, std::string_view body, bool parsed, 
 }  // namespace
 
 Result<json> decode_reply(int http_status, std::string_view body, const ReplyContext& ctx) {
-  json reply = json::parse(body, nullptr, /*allow_exceptions=*/false);
+  json reply = util::parse_json(body);
   if (reply.is_discarded()) return not_an_object(http_status, body, false, ctx);
   return decode_reply_json(http_status, std::move(reply), ctx);
 }
