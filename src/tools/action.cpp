@@ -689,9 +689,13 @@ awaitable<ToolResult> run_action(const ToolDefinition& def, std::shared_ptr<Acti
 
 ToolHandler make_action_handler(const ToolDefinition& def, std::shared_ptr<ActionState> state) {
   // The registry keeps its definitions at stable addresses (it never moves one after add), but a copy of
-  // the definition's parts keeps the handler independent of that.
-  auto copy = std::make_shared<ToolDefinition>(def);
-  copy->handler = nullptr;
+  // the definition's parts keeps the handler independent of that. Only the parts run_action reads: a
+  // whole copy would hold a second set of schemas and descriptions for every W/D tool, all our lives.
+  auto copy = std::make_shared<ToolDefinition>();
+  copy->name = def.name;
+  copy->tool_class = def.tool_class;
+  copy->action = def.action;
+  copy->input_schema = nullptr;
   return [copy, state](ToolContext& ctx, const json& args) -> awaitable<ToolResult> {
     return run_action(*copy, state, ctx, args);
   };

@@ -308,16 +308,21 @@ bool Engine::user_is_superuser(const json& user) const {
 // ---------------------------------------------------------------- public views
 
 namespace {
+// A copy without the model's internal keys (those starting with '_'), built in one pass: every
+// getAllClusterInfo copies the whole model this way, so it sets the simulator's pace under load.
 json strip_internal(const json& v) {
   if (v.is_object()) {
     json out = json::object();
-    for (auto it = v.begin(); it != v.end(); ++it)
-      if (it.key().empty() || it.key()[0] != '_') out[it.key()] = strip_internal(it.value());
+    auto& members = out.get_ref<json::object_t&>();
+    for (const auto& [key, value] : v.get_ref<const json::object_t&>())
+      if (key.empty() || key[0] != '_') members.emplace_hint(members.end(), key, strip_internal(value));
     return out;
   }
   if (v.is_array()) {
     json out = json::array();
-    for (const auto& e : v) out.push_back(strip_internal(e));
+    auto& elements = out.get_ref<json::array_t&>();
+    elements.reserve(v.size());
+    for (const auto& e : v) elements.push_back(strip_internal(e));
     return out;
   }
   return v;
