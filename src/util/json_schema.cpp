@@ -62,15 +62,30 @@ std::string preview(const json& v) {
   return s;
 }
 
-std::string join_path(const std::string& base, const std::string& key) {
-  return base.empty() ? key : base + "." + key;
-}
+// Where a value sits in the instance ("a.b[2].c"), as a chain of nodes on the stack: the text is only
+// built for a violation, not for every value checked (output schemas are checked on every tool call).
+struct Path {
+  const Path* parent = nullptr;
+  std::string_view key;  // a property name, or empty for an array index
+  size_t index = 0;
+  bool is_index = false;
+
+  Path member(std::string_view name) const { return Path{this, name, 0, false}; }
+  Path item(size_t i) const { return Path{this, {}, i, true}; }
+
+  std::string text() const {
+    std::string base = parent ? parent->text() : std::string();
+    if (is_index) return base + "[" + std::to_string(index) + "]";
+    if (!parent) return std::string(key);
+    return base.empty() ? std::string(key) : base + "." + std::string(key);
+  }
+};
 
 class Validator {
  public:
   explicit Validator(const json& root) : root_(root) {}
 
-  void check(const json& schema, const json& v, const std::string& path, int depth) {
+  void check(const json& schema, const json& v, const Path& path, int depth) {
     if (depth > kMaxDepth) {
       add(path, "value nested too deeply");
       return;
@@ -88,8 +103,8 @@ class Validator {
       bool ok = false;
       std::string expected;
       if (t->is_string()) {
-        ok = has_type(v, t->get<std::string>());
-        expected = t->get<std::string>();
+        ok = has_type(v, t->get_ref<const std::string&>());
+        if (!ok) expected = t->get_ref<const std::string&>();
       } else if (t->is_array()) {
         for (const auto& one : *t) {
           if (!one.is_string()) continue;
@@ -142,15 +157,15 @@ class Validator {
   std::vector<SchemaViolation> take() { return std::move(violations_); }
 
  private:
-  void add(const std::string& path, std::string message) {
-    violations_.push_back({path, std::move(message)});
+  void add(const Path& path, std::string message) {
+    violations_.push_back({path.text(), std::move(message)});
   }
 
   size_t count_matching(const json& options, const json& v, int depth) {
     size_t matching = 0;
     for (const auto& sub : options) {
       Validator trial(root_);
-      trial.check(sub, v, "", depth + 1);
+      trial.check(sub, v, Path{}, depth + 1);
       if (trial.violations_.empty()) ++matching;
     }
     return matching;
@@ -173,7 +188,7 @@ class Validator {
     return std::to_string(d);
   }
 
-  void check_number(const json& s, double d, const std::string& path) {
+  void check_number(const json& s, double d, const Path& path) {
     if (auto m = s.find("minimum"); m != s.end() && m->is_number() && d < m->get<double>())
       add(path, "must be >= " + num(m->get<double>()) + "; got " + num(d));
     if (auto m = s.find("maximum"); m != s.end() && m->is_number() && d > m->get<double>())
@@ -184,7 +199,7 @@ class Validator {
       add(path, "must be < " + num(m->get<double>()));
   }
 
-  void check_string(const json& s, const std::string& str, const std::string& path) {
+  void check_string(const json& s, const std::string& str, const Path& path) {
     size_t length = utf8_length(str);
     if (auto m = s.find("minLength"); m != s.end() && m->is_number_unsigned() && length < m->get<size_t>())
       add(path, "must be at least " + std::to_string(m->get<size_t>()) + " characters long");
@@ -204,7 +219,7 @@ class Validator {
     }
   }
 
-  void check_array(const json& s, const json& v, const std::string& path, int depth) {
+  void check_array(const json& s, const json& v, const Path& path, int depth) {
     if (auto m = s.find("minItems"); m != s.end() && m->is_number_unsigned() && v.size() < m->get<size_t>())
       add(path, "needs at least " + std::to_string(m->get<size_t>()) + " items");
     if (auto m = s.find("maxItems"); m != s.end() && m->is_number_unsigned() && v.size() > m->get<size_t>())
@@ -218,32 +233,32 @@ class Validator {
         }
     }
     if (auto items = s.find("items"); items != s.end() && (items->is_object() || items->is_boolean())) {
-      for (size_t i = 0; i < v.size(); ++i)
-        check(*items, v[i], path + "[" + std::to_string(i) + "]", depth + 1);
+      for (size_t i = 0; i < v.size(); ++i) check(*items, v[i], path.item(i), depth + 1);
     }
   }
 
-  void check_object(const json& s, const json& v, const std::string& path, int depth) {
+  void check_object(const json& s, const json& v, const Path& path, int depth) {
     if (auto r = s.find("required"); r != s.end() && r->is_array()) {
       for (const auto& name : *r)
         if (name.is_string() && !v.contains(name.get<std::string>()))
-          add(join_path(path, name.get<std::string>()), "is required");
+          add(path.member(name.get_ref<const std::string&>()), "is required");
     }
     const json* props = nullptr;
     if (auto p = s.find("properties"); p != s.end() && p->is_object()) props = &*p;
     auto additional = s.find("additionalProperties");
     for (const auto& [key, value] : v.items()) {
-      if (props && props->contains(key)) {
-        check((*props)[key], value, join_path(path, key), depth + 1);
+      auto prop = props ? props->find(key) : s.end();
+      if (props && prop != props->end()) {
+        check(*prop, value, path.member(key), depth + 1);
       } else if (additional != s.end()) {
         if (additional->is_boolean() && !additional->get<bool>()) {
           std::string known;
           if (props)
             for (const auto& [name, _] : props->items()) known += (known.empty() ? "" : ", ") + name;
-          add(join_path(path, key),
+          add(path.member(key),
               "is not a known argument" + (known.empty() ? std::string() : "; known: " + known));
         } else if (additional->is_object()) {
-          check(*additional, value, join_path(path, key), depth + 1);
+          check(*additional, value, path.member(key), depth + 1);
         }
       }
     }
@@ -266,7 +281,7 @@ class Validator {
 
 std::vector<SchemaViolation> validate_schema(const json& schema, const json& instance) {
   Validator v(schema);
-  v.check(schema, instance, "", 0);
+  v.check(schema, instance, Path{}, 0);
   return v.take();
 }
 

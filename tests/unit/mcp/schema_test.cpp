@@ -86,3 +86,14 @@ TEST(Schema, IntegersBeyondInt64AreNotIntegers) {
   EXPECT_FALSE(validate_schema(schema, json::parse(R"({"n": 123456789012345678901234567890})")).empty());
   EXPECT_FALSE(validate_schema(schema, json::parse(R"({"n": -1e19})")).empty());
 }
+
+TEST(Schema, NestedPathsNameTheOffendingValue) {
+  const char* s = R"({"type":"object","properties":{"a":{"type":"array","items":{"type":"object",
+    "properties":{"b":{"type":"integer"}},"required":["c"]}}}})";
+  EXPECT_EQ(check(s, R"({"a":[{"b":1,"c":0},{"b":"x","c":0}]})"),
+            "a[1].b: expected integer, got string \"x\"");
+  EXPECT_EQ(check(s, R"({"a":[{"b":1}]})"), "a[0].c: is required");
+  EXPECT_EQ(
+      check(R"({"type":"array","items":{"type":"array","items":{"type":"null"}}})", "[[null],[null,1]]"),
+      "[1][1]: expected null, got integer 1");
+}
