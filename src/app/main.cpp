@@ -3,6 +3,9 @@
 #include "cmon_mcp/app/main.hpp"
 
 #include <unistd.h>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 
 #include <cstdio>
 #include <iostream>
@@ -35,7 +38,24 @@ std::vector<std::string> environment_entries() {
 
 }  // namespace
 
+namespace {
+// glibc's malloc serves blocks of 128 KiB and more with mmap, and returns free memory at the top of a
+// heap to the kernel as soon as 128 KiB are free there (its thresholds adapt, but did not here). Our
+// large buffers are short-lived and come back with every request: a tools/list page (about 200 KB, in
+// three buffers) or a CMON reply. Each cost an mmap, some 50 page faults and an munmap, or a trim and
+// the faults again: 2.7 ms of CPU per tools/list instead of 0.2 ms. Blocks up to 1 MiB now come from
+// the heap, and up to 2 MiB of free memory at a heap's top is kept for the next request. The daemon
+// still returns everything beyond that, and idle memory is unchanged.
+void tune_malloc() {
+#if defined(__GLIBC__)
+  mallopt(M_MMAP_THRESHOLD, 1 << 20);
+  mallopt(M_TRIM_THRESHOLD, 2 << 20);
+#endif
+}
+}  // namespace
+
 int run(int argc, char** argv) {
+  tune_malloc();
   std::vector<std::string> args(argv + 1, argv + argc);
   auto cli = parse_command_line(args);
   if (!cli) {

@@ -121,8 +121,11 @@ std::string serialize(const json& message) {
   std::string out = dump(rest);
   out.pop_back();
   const auto& raw = message["result"].get_binary();
+  out.reserve(out.size() + raw.size() + 12);
   out += ",\"result\":";
-  out.append(raw.begin(), raw.end());
+  // One copy of the bytes: append(begin, end) over unsigned chars went through a temporary string
+  // filled byte by byte, about 10 instructions a byte for a 200 KB tools/list page.
+  out.append(reinterpret_cast<const char*>(raw.data()), raw.size());
   out += '}';
   return out;
 }
