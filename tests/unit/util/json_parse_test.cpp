@@ -111,8 +111,9 @@ TEST(ParseJson, RejectsWhatNlohmannRejects) {
 
 TEST(ParseJson, ByteOrderMarkAndDeepNestingGoToNlohmann) {
   expect_same("\xef\xbb\xbf{\"a\": 1}");
+  // Deeper than the fast path goes (256): nlohmann, whose parser needs no stack, takes it. (Not much
+  // deeper here: the comparison's dump() recurses, and a sanitizer build's frames are several KiB.)
   expect_same(std::string(300, '[') + std::string(300, ']'));
-  expect_same(std::string(5000, '[') + std::string(5000, ']'));  // no stack overflow either way
   expect_same(std::string(300, '['));
 }
 
