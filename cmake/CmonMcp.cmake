@@ -40,6 +40,32 @@ if(CMON_MCP_TSAN)
   add_link_options(-fsanitize=thread)
 endif()
 
+# Linking and code order. lld links each of the many test binaries several times faster than ld.bfd;
+# with it, cmon-mcp's functions are laid out in the order of cmake/cmon-mcp.order (scripts/code-order.sh):
+# the code run at start-up first, then a first session's. Start-up otherwise touches ~800 KB of code
+# scattered over 5.6 MB of text, and since the kernel maps 64 KiB of the file around every page fault,
+# 4.2 MiB of the binary stayed resident in an idle daemon; grouped, it is about 1 MiB. -ffunction-sections
+# gives every function its own section so that the linker can move it. Not for the sanitizer trees (clang
+# names its coroutine parts differently, and their memory does not matter); without lld, the default
+# layout.
+option(CMON_MCP_CODE_ORDER "Link with lld and lay out cmon-mcp's code by cmake/cmon-mcp.order" ON)
+set(CMON_MCP_ORDER_FILE ${PROJECT_SOURCE_DIR}/cmake/cmon-mcp.order)
+set(CMON_MCP_ORDER_LINK_OPTIONS "")
+if(CMON_MCP_CODE_ORDER AND CMAKE_CXX_COMPILER_ID STREQUAL "GNU" AND NOT (CMON_MCP_SANITIZE OR CMON_MCP_FUZZ OR CMON_MCP_TSAN))
+  include(CheckLinkerFlag)
+  check_linker_flag(CXX "-fuse-ld=lld" CMON_MCP_HAVE_LLD)
+  if(CMON_MCP_HAVE_LLD)
+    add_compile_options(-ffunction-sections)
+    add_link_options(-fuse-ld=lld)
+    # keep-text-section-prefix: GCC's cold parts of functions (.text.unlikely) and static initialisers
+    # (.text.startup) stay apart from the rest, as ld.bfd keeps them, instead of between hot functions.
+    set(CMON_MCP_ORDER_LINK_OPTIONS "LINKER:--symbol-ordering-file=${CMON_MCP_ORDER_FILE}"
+                                    "LINKER:--no-warn-symbol-ordering" "LINKER:-z,keep-text-section-prefix")
+  else()
+    message(STATUS "lld not found (apt-get install lld): cmon-mcp keeps the default code layout")
+  endif()
+endif()
+
 # Asio and Beast are compiled once, in src/util/asio_impl.cpp (architecture.md, "Build time").
 set(CMON_MCP_ASIO_DEFINITIONS
     BOOST_ASIO_SEPARATE_COMPILATION
