@@ -308,8 +308,26 @@ bool Engine::user_is_superuser(const json& user) const {
 // ---------------------------------------------------------------- public views
 
 namespace {
-// A copy without the model's internal keys (those starting with '_'), built in one pass: every
-// getAllClusterInfo copies the whole model this way, so it sets the simulator's pace under load.
+// The members of `payload` as dump(2) renders them inside an object at the top level: each member on
+// its own line, indented by two spaces, nested lines by two more. JSON strings hold no raw newline, so
+// every newline of a member's text starts a nested line.
+std::string render_members(const json& payload) {
+  std::string out;
+  for (auto it = payload.begin(); it != payload.end(); ++it) {
+    if (!out.empty()) out += ",\n";
+    out += "  ";
+    out += json(it.key()).dump();
+    out += ": ";
+    for (char ch : it.value().dump(2)) {
+      out += ch;
+      if (ch == '\n') out += "  ";
+    }
+  }
+  return out;
+}
+
+// A copy without the model's internal keys (those starting with '_'), built in one pass: a
+// getAllClusterInfo not answered from the reply cache copies the whole model this way.
 json strip_internal(const json& v) {
   if (v.is_object()) {
     json out = json::object();
@@ -579,6 +597,24 @@ HttpReply Engine::handle(std::string_view method, std::string_view path, std::st
     return finish("AccessDenied", "Access denied: user '" + user->value("user_name", "") +
                                       "' has read-only access and cannot run " + spec->name + ".");
 
+  // Only the cacheable reads are known to leave the model as it is (a login updates its user, for one):
+  // any other operation starts a new generation of cached replies.
+  if (!spec->cacheable) ++generation_;
+  std::string cache_key;
+  if (spec->cacheable) {
+    json key_req = req;
+    key_req.erase("request_id");
+    key_req.erase("request_created");
+    cache_key = std::to_string(user ? (*user)["user_id"].get<int64_t>() : -1) + '/' + module + '/' +
+                spec->name + '/' + key_req.dump();
+    auto hit = reply_cache_.find(cache_key);
+    if (hit != reply_cache_.end() && hit->second.generation == generation_ &&
+        hit->second.second == now_epoch()) {
+      reply.members = hit->second.members;
+      return finish("Ok", "");
+    }
+  }
+
   Call call{*this, req, module, spec->name, session, user, std::nullopt};
   Outcome out = Outcome(json::object());
   try {
@@ -593,8 +629,26 @@ HttpReply Engine::handle(std::string_view method, std::string_view path, std::st
     if (user) env["request_user_id"] = (*user)["user_id"];
     return finish(out.error().status, out.error().message);
   }
+  if (spec->cacheable) {
+    if (reply_cache_.size() >= 256) reply_cache_.clear();  // bounded; a full cache starts over
+    reply.members = std::make_shared<const std::string>(render_members(*out));
+    reply_cache_[cache_key] = CachedReply{generation_, now_epoch(), reply.members};
+    return finish("Ok", "");
+  }
   for (auto it = out->begin(); it != out->end(); ++it) env[it.key()] = it.value();
   return finish("Ok", "");
+}
+
+std::string render_reply(const HttpReply& reply) {
+  std::string text = reply.body.dump(2);
+  if (reply.members && !reply.members->empty()) {
+    // The envelope always has members (controller_id), so its text ends in "\n}".
+    text.resize(text.size() - 2);
+    text += ",\n";
+    text += *reply.members;
+    text += "\n}";
+  }
+  return text;
 }
 
 json Engine::state_json() {

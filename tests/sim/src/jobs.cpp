@@ -393,7 +393,14 @@ void Engine::step_job(json& job, int64_t now) {
 void Engine::advance() {
   int64_t now = now_ms();
   // Index loop: effects may add jobs (never remove) while we iterate.
-  for (size_t i = 0; i < model_["jobs"].size(); ++i) step_job(model_["jobs"][i], now);
+  for (size_t i = 0; i < model_["jobs"].size(); ++i) {
+    json& job = model_["jobs"][i];
+    std::string st = job.value("status", "");
+    // A job on its way (or due to start) changes what reads return as time passes.
+    if (st == "DEFINED" || st == "RUNNING" || (st == "SCHEDULED" && job.contains("_run_at_ms")))
+      ++generation_;
+    step_job(job, now);
+  }
 }
 
 void Engine::apply_job_effect(json& job) {

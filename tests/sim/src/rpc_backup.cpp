@@ -69,6 +69,7 @@ void register_backup_operations(Engine& e, std::vector<OperationSpec>& ops) {
                    for (const auto& b : *page) out.push_back(*version == 2 ? to_v2(b) : b);
                    return json{{"backup_records", out}, {"total", all.size()}};
                  }});
+  ops.back().cacheable = true;
 
   auto delete_ids = [&e](const std::vector<int64_t>& ids) -> Outcome {
     auto& list = e.model()["backups"];

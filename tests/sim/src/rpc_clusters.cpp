@@ -100,6 +100,7 @@ void register_cluster_operations(Engine& e, std::vector<OperationSpec>& ops) {
                    if (!list.empty()) out["clusters"] = list;
                    return out;
                  }});
+  ops.back().cacheable = true;
 
   ops.push_back({"clusters", "getClusterInfo", false, false, [&e](Call& c) -> Outcome {
                    SIM_TRY(hosts, c.opt_bool("with_hosts", false));
@@ -109,6 +110,7 @@ void register_cluster_operations(Engine& e, std::vector<OperationSpec>& ops) {
                    SIM_TRY(cl, e.resolve_cluster(c, style));
                    return json{{"cluster", e.public_cluster(**cl, *hosts, *dbs)}};
                  }});
+  ops.back().cacheable = true;
 
   ops.push_back({"clusters", "ping", false, false, [&e](Call& c) -> Outcome {
                    SIM_TRY(id, c.opt_int("cluster_id", 0));

@@ -180,7 +180,7 @@ struct Simulator::Impl {
         res.set(http::field::content_type, "application/json");
         if (reply.set_cookie)
           res.set(http::field::set_cookie, "cmon-sid=" + *reply.set_cookie + "; Path=/; HttpOnly; Secure");
-        std::string body = reply.body.dump(2);
+        std::string body = render_reply(reply);
         if (mode == "malformed") {
           res.result(http::status::ok);
           body = body.substr(0, body.size() / 2);
@@ -296,6 +296,7 @@ struct Simulator::Impl {
       auto [ec, n] = co_await http::async_read(stream, buffer, parser, tuple_awaitable);
       if (ec) break;
       auto req = parser.release();
+      engine->model_changed();  // an admin request may change the model behind any cached reply
       auto [status, body] =
           admin_route(std::string(req.method_string()), std::string(req.target()), req.body());
       http::response<http::string_body> res{static_cast<http::status>(status), req.version()};

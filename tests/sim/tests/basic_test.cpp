@@ -67,6 +67,41 @@ TEST(SimEnvelope, ReplyEnvelopeAndCaseInsensitiveOperation) {
               types.count("MONGODB") && types.count("MSSQL_AO_ASYNC") && types.count("REDIS"));
 }
 
+// getAllClusterInfo, getClusterInfo and getBackups are answered from a cache of rendered replies: a
+// repeated read gives the same answer with its own envelope, and a change to the model (a write here, an
+// admin request, a running job) is seen by the next read.
+TEST(SimEnvelope, CachedReadsKeepTheirEnvelopeAndSeeEveryChange) {
+  SimProcess sim;
+  RpcClient c(sim.port());
+  ASSERT_TRUE(c.login("admin", "admin"));
+  auto info = [&](int request_id) {
+    auto r = c.call("/v2/clusters", {{"operation", "getAllClusterInfo"}, {"request_id", request_id}});
+    EXPECT_TRUE(r.ok()) << r.body;
+    return r;
+  };
+  auto first = info(1);
+  auto second = info(2);
+  EXPECT_EQ(first.json["request_id"], 1);
+  EXPECT_EQ(second.json["request_id"], 2);
+  EXPECT_EQ(first.json["clusters"], second.json["clusters"]);
+  EXPECT_EQ(second.json["total"], 8);
+  EXPECT_EQ(second.json["request_status"], "Ok");
+  EXPECT_EQ(second.body.rfind("{\n  \"", 0), 0u) << "pretty-printed like the controller";
+  EXPECT_EQ(second.json.size(), first.json.size());
+
+  ASSERT_TRUE(
+      c.call("/v2/tree", {{"operation", "appendTag"}, {"path", "/prod-galera"}, {"tag", "cached"}}).ok());
+  auto tags = info(3).json["clusters"][0]["tags"];
+  ASSERT_FALSE(tags.empty());
+  EXPECT_EQ(tags.back(), "cached");
+
+  auto one = c.call("/v2/clusters", {{"operation", "getClusterInfo"}, {"cluster_id", 1}});
+  ASSERT_TRUE(one.ok()) << one.body;
+  EXPECT_EQ(one.json["cluster"]["tags"].back(), "cached");
+  auto missing = c.call("/v2/clusters", {{"operation", "getClusterInfo"}, {"cluster_id", 999}});
+  EXPECT_EQ(missing.status(), "InvalidRequest") << "a failed read is never cached";
+}
+
 TEST(SimEnvelope, GetAndMissingOperationAreInvalidRequest) {
   SimProcess sim;
   RpcClient c(sim.port());

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -89,13 +90,24 @@ struct OperationSpec {
   bool write = false;    // state-changing: refused for read-only users
   bool public_ = false;  // works without a session
   Handler handler;
+  // A read whose reply depends only on the request, the user, the model and the clock's second: its
+  // rendered reply is reused until one of those changes (Engine::handle). Large replies such as
+  // getAllClusterInfo otherwise cost the simulator more CPU than the MCP server that asked.
+  bool cacheable = false;
 };
 
 struct HttpReply {
   int status = 200;
   json body;
+  // The operation's own members, already rendered at the second level of a two-space indent
+  // ("  \"total\": 2, ..."), to be written after those of `body` (render_reply()). Set for cacheable
+  // operations, whose members are kept rendered between calls.
+  std::shared_ptr<const std::string> members;
   std::optional<std::string> set_cookie;  // value of the cmon-sid cookie to set
 };
+
+// The reply's JSON text as the controller sends it: pretty-printed, two-space indent.
+std::string render_reply(const HttpReply& reply);
 
 // How "cluster not found" is reported differs per operation (cmon-rpc-v2.md §1.7).
 enum class NotFoundStyle { ObjectNotFound, InvalidRequest };
@@ -115,6 +127,8 @@ class Engine {
 
   // Admin API.
   void expire_sessions() { sessions_.clear(); }
+  // Called for every admin request: whatever it changed, no cached reply survives it.
+  void model_changed() { ++generation_; }
   void set_auth_required_http_status(int s) { auth_required_status_ = s; }
   void set_session_idle_s(int s) { session_idle_s_ = s; }
   void set_job_speed(double f) { job_speed_ = f > 0 ? f : 1.0; }
@@ -167,6 +181,15 @@ class Engine {
   void step_job(json& job, int64_t now_ms);
 
   json model_;
+  // Bumped by anything that may change what a read returns: any operation but a cacheable read, a job
+  // step, an admin request. A cached reply is used only in the generation and clock second it was made in.
+  uint64_t generation_ = 0;
+  struct CachedReply {
+    uint64_t generation;
+    int64_t second;
+    std::shared_ptr<const std::string> members;
+  };
+  std::map<std::string, CachedReply> reply_cache_;  // user, operation and request -> reply
   std::string controller_id_;
   std::map<std::string, std::map<std::string, OperationSpec>> ops_;  // module -> lower-case op -> spec
   std::map<std::string, Session> sessions_;
