@@ -18,6 +18,8 @@ struct Session::PendingRequest {
 Session::Session(asio::any_io_executor executor, std::string id)
     : strand_(asio::make_strand(std::move(executor))), id_(std::move(id)) {}
 
+Session::Session(Strand strand, std::string id) : strand_(std::move(strand)), id_(std::move(id)) {}
+
 Session::~Session() = default;
 
 std::shared_ptr<Session> Session::make_stateless(asio::any_io_executor executor, std::string_view version) {

@@ -1,6 +1,7 @@
 // One Beast HTTP/1.1 server for both HTTP transports. Each connection is a coroutine on its own strand
 // (deadlines on every read and write, body and header limits); protocol work runs on the session's
-// strand through the Dispatcher; SSE streams are EventStreams the connection pumps (http/event_stream).
+// strand through the Dispatcher; SSE streams are EventStreams (http/event_stream): a POST's stream is
+// pumped by the connection's coroutine, a long-lived GET stream by a HeldStream (http/sse_writer.hpp).
 #include "cmon_mcp/transport/http_server.hpp"
 
 #include <atomic>
@@ -25,6 +26,7 @@
 #include "cmon_mcp/transport/http_security.hpp"
 #include "cmon_mcp/util/metrics.hpp"
 #include "http/event_stream.hpp"
+#include "http/sse_writer.hpp"
 
 namespace cmon_mcp::transport {
 
@@ -88,6 +90,9 @@ std::optional<size_t> token_of(Who who) {
 struct Connection {
   asio::any_io_executor strand;
   bool idle = false;
+  // A HeldStream owns the socket now (hold()): the connection's coroutines end without touching it,
+  // and the HeldStream reports the connection done.
+  bool held = false;
   std::function<void()> close;
 };
 
@@ -161,19 +166,26 @@ class HttpServer::Impl : public std::enable_shared_from_this<Impl> {
   template <class Stream>
   awaitable<bool> write_sse_head(Stream& s, const Request& req, const std::string& session_header,
                                  bool reusable);
+  // Writes a POST's SSE response: the events of `es` from seq `from` on, with keep-alive comments,
+  // until the stream ends (true) or the peer goes away (false); the connection serves on afterwards.
   template <class Stream>
-  awaitable<bool> pump(Stream& s, EventStream& es, std::shared_ptr<Waker> waker, std::uint64_t from,
-                       bool watch_peer);
+  awaitable<bool> pump(Stream& s, EventStream& es, std::shared_ptr<Waker> waker, std::uint64_t from);
+  // Hands a GET stream whose head is written to a HeldStream (http/sse_writer.hpp), which writes `es`
+  // from seq `from` on, then runs `after` and reports the connection done. The connection's coroutines
+  // must end without touching `s` again (conn->held).
+  template <class Stream, class After>
+  void hold(Stream& s, const std::shared_ptr<Connection>& conn, std::shared_ptr<EventStream> es,
+            std::shared_ptr<Waker> waker, std::uint64_t from, After after);
   void connection_done(const std::shared_ptr<Connection>& conn);
 
   // ---- endpoints
   template <class Stream>
   awaitable<bool> post_mcp(Stream& s, Request& req, Who who);
   template <class Stream>
-  awaitable<bool> get_mcp(Stream& s, Request& req, Who who);
+  awaitable<bool> get_mcp(Stream& s, Request& req, Who who, std::shared_ptr<Connection> conn);
   Response delete_mcp(const Request& req, Who who);
   template <class Stream>
-  awaitable<bool> get_sse(Stream& s, Request& req, Who who);
+  awaitable<bool> get_sse(Stream& s, Request& req, Who who, std::shared_ptr<Connection> conn);
   Response post_message(const Request& req, std::string_view query, Who who);
 
   // ---- helpers
@@ -469,6 +481,7 @@ awaitable<void> HttpServer::Impl::run_connection(tcp::socket socket) {
       auto [ec] = co_await s.async_handshake(ssl::stream_base::server, kTuple);
       if (!ec) {
         co_await serve(s, conn);
+        if (conn->held) co_return;
         beast::get_lowest_layer(s).expires_after(std::chrono::seconds(2));
         co_await s.async_shutdown(kTuple);
       }
@@ -481,6 +494,7 @@ awaitable<void> HttpServer::Impl::run_connection(tcp::socket socket) {
         s.socket().close(ec);
       };
       co_await serve(s, conn);
+      if (conn->held) co_return;
       boost::system::error_code ec;
       s.socket().shutdown(tcp::socket::shutdown_send, ec);
       conn->close = nullptr;
@@ -527,8 +541,9 @@ awaitable<std::tuple<boost::system::error_code, size_t>> with_deadline(Stream& s
 }
 }  // namespace
 
-// serve() stays small: a connection keeps its frame for as long as it lives (an SSE stream for hours),
-// so the parser and the refusals live in read_request()'s frame, which ends with the read.
+// serve() stays small: a keep-alive connection keeps its frame between requests, so the parser and the
+// refusals live in read_request()'s frame, which ends with the read. (A GET stream, open for hours, ends
+// the frames altogether: hold().)
 template <class Stream>
 awaitable<void> HttpServer::Impl::serve(Stream& s, std::shared_ptr<Connection> conn) {
   beast::flat_buffer buffer;
@@ -541,8 +556,6 @@ awaitable<void> HttpServer::Impl::serve(Stream& s, std::shared_ptr<Connection> c
       }
       co_return;
     }
-    // A long-lived stream keeps no read buffer: it reads nothing more.
-    if (buffer.size() == 0) buffer.shrink_to_fit();
     bool keep = co_await handle(s, *in.req, conn);
     if (!keep || !in.req->keep_alive()) co_return;
   }
@@ -640,113 +653,67 @@ awaitable<bool> HttpServer::Impl::write_sse_head(Stream& s, const Request& req,
   co_return !ec;
 }
 
-namespace {
-std::string chunk(std::string_view data) {
-  char size[32];
-  int len = std::snprintf(size, sizeof size, "%zx\r\n", data.size());
-  std::string out(size, static_cast<size_t>(len));
-  out.append(data).append("\r\n");
-  return out;
-}
-}  // namespace
-
-namespace {
-// Notices a peer that closes an event stream. Not a coroutine: an open stream pays for one pending wait
-// instead of coroutine frames and a read buffer. It waits for the socket to turn readable, drops what
-// arrived (a client sends nothing on an SSE stream, and a GET stream's connection is never read again,
-// so on TLS these are records nobody needs) and waits again, until the peer closes or the wait is
-// cancelled; then it sets both flags and wakes the stream.
-void watch_for_close(tcp::socket& socket, std::shared_ptr<bool> peer_gone, std::shared_ptr<bool> done,
-                     std::shared_ptr<Waker> waker) {
-  socket.async_wait(tcp::socket::wait_read, [&socket, peer_gone, done, waker](boost::system::error_code ec) {
-    if (!ec) {
-      char sink[256];
-      boost::system::error_code rec;
-      socket.non_blocking(true, rec);  // only the synchronous read below; Asio's own ops are unaffected
-      if (!rec) socket.read_some(asio::buffer(sink), rec);
-      if (!rec || rec == asio::error::would_block) {
-        watch_for_close(socket, std::move(peer_gone), std::move(done), std::move(waker));
-        return;
-      }
-    }
-    *peer_gone = true;
-    *done = true;
-    waker->wake();
-  });
-}
-}  // namespace
-
-// Writes the events of `es` from seq `from` on, as chunks, with keep-alive comments, until the stream
-// ends (then the chunked body is terminated and true returned), the peer goes away or falls too far
-// behind (false). `watch_peer`: long-lived GET streams also read the socket to notice a closed peer.
 template <class Stream>
 awaitable<bool> HttpServer::Impl::pump(Stream& s, EventStream& es, std::shared_ptr<Waker> waker,
-                                       std::uint64_t from, bool watch_peer) {
-  auto peer_gone = std::make_shared<bool>(false);
-  auto reader_done = std::make_shared<bool>(!watch_peer);
-  if (watch_peer) {
-    lowest(s).expires_never();
-    watch_for_close(lowest(s).socket(), peer_gone, reader_done, waker);
-  }
-  bool ok = true;
+                                       std::uint64_t from) {
   auto last_write = Clock::now();
   for (;;) {
-    if (!es.held_by(waker)) {
-      ok = false;  // a resuming client took the stream over
-      break;
-    }
+    if (!es.held_by(waker)) co_return false;  // a resuming client took the stream over
     auto snap = es.read_from(from);
     if (snap.lost) {
       spdlog::warn(
           "HTTP: an SSE client fell behind by more than {} events; closing its stream (it may resume)",
           opt_.replay_events);
-      ok = false;
-      break;
+      co_return false;
     }
-    if (!snap.events.empty()) {
-      std::string out;
-      for (const auto& e : snap.events) {
-        out += sse_event(e.data, es.with_ids() ? es.event_id(e.seq) : "", e.name);
-        from = e.seq + 1;
-      }
-      if (!co_await write_raw(s, chunk(out))) {
-        ok = false;
-        break;
-      }
+    if (auto data = http::events_chunk(es, snap, from); !data.empty()) {
+      if (!co_await write_raw(s, std::move(data))) co_return false;
       es.delivered(from);
       last_write = Clock::now();
       continue;  // look again before waiting: a wake-up may have come while writing
     }
     if (snap.ended) break;
-    if (*peer_gone) {
-      ok = false;
-      break;
-    }
     auto due = last_write + opt_.keepalive_interval;
     if (Clock::now() >= due) {
-      if (!co_await write_raw(s, chunk(": keepalive\n\n"))) {
-        ok = false;
-        break;
-      }
+      if (!co_await write_raw(s, http::chunk(": keepalive\n\n"))) co_return false;
       last_write = Clock::now();
       continue;
     }
     waker->timer().expires_at(due);
     co_await waker->timer().async_wait(kTuple);
   }
-  if (ok) ok = co_await write_raw(s, "0\r\n\r\n");
-  if (watch_peer) {
-    // The reader must be gone before the stream it reads can be destroyed.
-    boost::system::error_code ec;
-    lowest(s).socket().shutdown(tcp::socket::shutdown_both, ec);
-    lowest(s).socket().cancel(ec);
-    while (!*reader_done) {
-      waker->timer().expires_after(std::chrono::seconds(1));
-      co_await waker->timer().async_wait(kTuple);
-    }
-    ok = false;  // the connection is finished either way
+  co_return co_await write_raw(s, "0\r\n\r\n");
+}
+
+template <class Stream, class After>
+void HttpServer::Impl::hold(Stream& s, const std::shared_ptr<Connection>& conn,
+                            std::shared_ptr<EventStream> es, std::shared_ptr<Waker> waker, std::uint64_t from,
+                            After after) {
+  http::HeldStreamOptions options{opt_.keepalive_interval, opt_.write_timeout, opt_.replay_events};
+  auto on_end = [self = shared_from_this(), conn, es, waker, after = std::move(after)] {
+    es->detach(waker);
+    after();
+    conn->close = nullptr;
+    self->connection_done(conn);
+  };
+  using OnEnd = decltype(on_end);
+  auto start = [&](auto held) {
+    conn->held = true;
+    conn->close = [weak = std::weak_ptr(held)] {
+      if (auto h = weak.lock()) h->abort();
+    };
+    held->start();
+  };
+  if constexpr (std::is_same_v<Stream, beast::tcp_stream>) {
+    // A plain connection keeps only its socket: Beast's tcp_stream state (its timers) goes with the
+    // coroutines; HeldStream keeps its own write deadline.
+    start(std::make_shared<http::HeldStream<tcp::socket, OnEnd>>(
+        s.release_socket(), std::move(es), std::move(waker), from, options, std::move(on_end)));
+  } else {
+    lowest(s).expires_never();
+    start(std::make_shared<http::HeldStream<Stream, OnEnd>>(std::move(s), std::move(es), std::move(waker),
+                                                            from, options, std::move(on_end)));
   }
-  co_return ok;
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -795,7 +762,7 @@ Response HttpServer::Impl::wrong_token(const Request& req, json id) {
 }
 
 template <class Stream>
-awaitable<bool> HttpServer::Impl::handle(Stream& s, Request& req, std::shared_ptr<Connection>) {
+awaitable<bool> HttpServer::Impl::handle(Stream& s, Request& req, std::shared_ptr<Connection> conn) {
   TokenChecker::Match match;  // `who` points here: it must outlive the handlers below
   Who who = nullptr;
   Response res;
@@ -803,9 +770,9 @@ awaitable<bool> HttpServer::Impl::handle(Stream& s, Request& req, std::shared_pt
     case Route::post_mcp:
       co_return co_await post_mcp(s, req, who);
     case Route::get_mcp:
-      co_return co_await get_mcp(s, req, who);
+      co_return co_await get_mcp(s, req, who, std::move(conn));
     case Route::get_sse:
-      co_return co_await get_sse(s, req, who);
+      co_return co_await get_sse(s, req, who, std::move(conn));
     case Route::respond:
       break;
   }
@@ -1210,14 +1177,15 @@ awaitable<bool> HttpServer::Impl::post_mcp(Stream& s, Request& req, Who who) {
   }
   bool ok = co_await write_sse_head(s, req, session_header, true);
   if (ok && mcp::wants_sse_priming(version))
-    ok = co_await write_raw(s, chunk(sse_event("", post->event_id(0), {}, opt_.sse_retry.count())));
-  if (ok) ok = co_await pump(s, *post, waker, 1, false);
+    ok = co_await write_raw(s, http::chunk(sse_event("", post->event_id(0), {}, opt_.sse_retry.count())));
+  if (ok) ok = co_await pump(s, *post, waker, 1);
   post->detach(waker);
   co_return ok&& req.keep_alive() && !stopping_;
 }
 
 template <class Stream>
-awaitable<bool> HttpServer::Impl::get_mcp(Stream& s, Request& req, Who who) {
+awaitable<bool> HttpServer::Impl::get_mcp(Stream& s, Request& req, Who who,
+                                          std::shared_ptr<Connection> conn) {
   namespace h = ::boost::beast::http;
   if (!accepts(req[h::field::accept], "text/event-stream")) {
     auto res = json_error(req, h::status::not_acceptable, mcp::error_code::server_error,
@@ -1282,12 +1250,17 @@ awaitable<bool> HttpServer::Impl::get_mcp(Stream& s, Request& req, Who who) {
   }
   bool ok = co_await write_sse_head(s, req, {}, false);
   if (ok && mcp::wants_sse_priming(version))
-    ok = co_await write_raw(s, chunk(sse_event("", es->event_id(from - 1), {}, opt_.sse_retry.count())));
-  if (ok) co_await pump(s, *es, waker, from, true);
-  es->detach(waker);
-  {
-    std::lock_guard lock(mutex_);
+    ok =
+        co_await write_raw(s, http::chunk(sse_event("", es->event_id(from - 1), {}, opt_.sse_retry.count())));
+  auto touch = [self = shared_from_this(), entry] {
+    std::lock_guard lock(self->mutex_);
     entry->last_activity = Clock::now();
+  };
+  if (ok) {
+    hold(s, conn, es, waker, from, std::move(touch));
+  } else {
+    es->detach(waker);
+    touch();
   }
   co_return false;
 }
@@ -1307,7 +1280,8 @@ Response HttpServer::Impl::delete_mcp(const Request& req, Who who) {
 }
 
 template <class Stream>
-awaitable<bool> HttpServer::Impl::get_sse(Stream& s, Request& req, Who who) {
+awaitable<bool> HttpServer::Impl::get_sse(Stream& s, Request& req, Who who,
+                                          std::shared_ptr<Connection> conn) {
   namespace h = ::boost::beast::http;
   auto entry = std::make_shared<SessionEntry>();
   std::string id;
@@ -1322,7 +1296,10 @@ awaitable<bool> HttpServer::Impl::get_sse(Stream& s, Request& req, Who who) {
     }
     id = random_session_id();
     entry->kind = SessionEntry::Kind::legacy;
-    entry->session = std::make_shared<mcp::Session>(ex_, id);
+    if (auto* strand = lowest(s).get_executor().template target<mcp::Session::Strand>())
+      entry->session = std::make_shared<mcp::Session>(*strand, id);
+    else
+      entry->session = std::make_shared<mcp::Session>(ex_, id);
     entry->session->set_transport("sse");
     entry->session->set_principal(principal_of(who));
     entry->token = token_of(who);
@@ -1339,10 +1316,14 @@ awaitable<bool> HttpServer::Impl::get_sse(Stream& s, Request& req, Who who) {
   entry->stream->push("endpoint", endpoint);
   auto waker = std::make_shared<Waker>(lowest(s).get_executor());
   entry->stream->attach(waker);
-  if (co_await write_sse_head(s, req, {}, false)) co_await pump(s, *entry->stream, waker, 1, true);
-  entry->stream->detach(waker);
   // The session lives as long as its stream (§16.2).
-  end_session(id);
+  auto end = [self = shared_from_this(), session = entry->session] { self->end_session(session->id()); };
+  if (co_await write_sse_head(s, req, {}, false)) {
+    hold(s, conn, entry->stream, waker, 1, std::move(end));
+  } else {
+    entry->stream->detach(waker);
+    end();
+  }
   co_return false;
 }
 

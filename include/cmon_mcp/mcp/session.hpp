@@ -36,6 +36,9 @@ class Session : public std::enable_shared_from_this<Session> {
   // `id` is the transport's session id ("" for stdio); `stream` the session-wide channel for messages
   // not tied to a request (SSE stream, stdout); may be set later (Streamable HTTP GET) or never.
   Session(asio::any_io_executor executor, std::string id = {});
+  // A session on an existing strand: a legacy SSE session runs on its stream's connection strand, so
+  // that each of thousands of idle sessions costs one strand, not two.
+  Session(Strand strand, std::string id);
   ~Session();
 
   // A session for one self-contained request (stateless HTTP, session-less clients): initialised at

@@ -7,11 +7,10 @@
 
 namespace cmon_mcp::transport::http {
 
-Waker::Waker(asio::any_io_executor strand_executor)
-    : executor_(strand_executor), timer_(std::make_shared<asio::steady_timer>(strand_executor)) {}
+Waker::Waker(asio::any_io_executor strand_executor) : timer_(std::move(strand_executor)) {}
 
 void Waker::wake() {
-  asio::post(executor_, [t = timer_] { t->cancel(); });
+  asio::post(timer_.get_executor(), [self = shared_from_this()] { self->timer_.cancel(); });
 }
 
 EventStream::EventStream(std::string id, size_t capacity, bool with_ids)

@@ -11,21 +11,23 @@
 #include <string>
 #include <vector>
 
+#include <boost/asio/steady_timer.hpp>
+
 #include "cmon_mcp/mcp/session.hpp"
 
 namespace cmon_mcp::transport::http {
 
-// Wakes the coroutine of the connection attached to a stream: a timer on the connection's strand whose
-// cancellation ends the coroutine's wait (posted, so it is safe from any thread).
-class Waker {
+// Wakes the writer of the connection attached to a stream: a timer on the connection's strand whose
+// cancellation ends the writer's wait (posted, so it is safe from any thread). Made with make_shared:
+// a posted wake-up keeps it alive.
+class Waker : public std::enable_shared_from_this<Waker> {
  public:
   explicit Waker(asio::any_io_executor strand_executor);
   void wake();
-  asio::steady_timer& timer() { return *timer_; }
+  asio::steady_timer& timer() { return timer_; }
 
  private:
-  asio::any_io_executor executor_;
-  std::shared_ptr<asio::steady_timer> timer_;
+  asio::steady_timer timer_;
 };
 
 class EventStream : public mcp::MessageSink {

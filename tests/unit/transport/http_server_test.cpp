@@ -7,11 +7,17 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <future>
 #include <map>
 #include <thread>
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/connect.hpp>
+#include <boost/asio/read_until.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/asio/streambuf.hpp>
+#include <boost/asio/write.hpp>
 
 #include "cmon_mcp/mcp/dispatcher.hpp"
 #include "cmon_mcp/transport/http_server.hpp"
@@ -43,10 +49,12 @@ struct Event {
 // server fails the test instead of hanging it.
 class Client {
  public:
-  explicit Client(std::uint16_t port) : port_(port) {
+  // `receive_buffer`: a small SO_RCVBUF (bytes) for a client that reads slowly or not at all.
+  explicit Client(std::uint16_t port, int receive_buffer = 0) : port_(port) {
     fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
     timeval tv{10, 0};
     ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    if (receive_buffer > 0) ::setsockopt(fd_, SOL_SOCKET, SO_RCVBUF, &receive_buffer, sizeof receive_buffer);
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
     addr.sin_port = htons(port);
@@ -605,6 +613,120 @@ TEST(HttpServer, OneGetStreamPerSessionWithKeepAlives) {
   // DELETE ends the stream too.
   EXPECT_EQ(second.request("DELETE", "/mcp", {{"Mcp-Session-Id", sid}}).status, 200);
   while (auto e = g.event()) EXPECT_TRUE(e->comment_only);
+}
+
+// A client resuming the GET stream with Last-Event-ID takes it over: the connection that held it ends.
+TEST(HttpServer, ResumingClientTakesTheGetStreamOver) {
+  transport::HttpServerOptions o;
+  o.keepalive_interval = std::chrono::seconds(30);  // the old holder must end on the wake-up, not a timer
+  Server s(o);
+  std::string sid = open_session(s.port());
+  Headers get{
+      {"Accept", "text/event-stream"}, {"Mcp-Session-Id", sid}, {"MCP-Protocol-Version", "2025-11-25"}};
+  Client first(s.port());
+  first.send("GET", "/mcp", get);
+  EXPECT_EQ(first.head().status, 200);
+  auto priming = first.event();
+  ASSERT_TRUE(priming);
+  ASSERT_FALSE(priming->id.empty());
+
+  Client second(s.port());
+  get.emplace_back("Last-Event-ID", priming->id);
+  second.send("GET", "/mcp", get);
+  EXPECT_EQ(second.head().status, 200);
+  EXPECT_FALSE(first.event()) << "the first stream ends";
+  EXPECT_TRUE(first.closed());
+
+  // The new holder gets what the session sends from now on: a DELETE ends its stream.
+  Client control(s.port());
+  EXPECT_EQ(control.request("DELETE", "/mcp", {{"Mcp-Session-Id", sid}}).status, 200);
+  while (second.event()) {
+  }
+  EXPECT_TRUE(second.closed());
+  EXPECT_TRUE(s.wait_sessions(0));
+}
+
+// A legacy SSE client that stops reading while answers pile up is dropped once a write has waited
+// write_timeout, and its session ends with the stream.
+TEST(HttpServer, StalledSseReaderIsDroppedAfterTheWriteTimeout) {
+  transport::HttpServerOptions o;
+  o.write_timeout = std::chrono::milliseconds(300);
+  o.replay_events = 1000000;  // only the write deadline may end this stream
+  Server s(o);
+  Client sse(s.port(), 4096);
+  sse.send("GET", "/sse");
+  EXPECT_EQ(sse.head().status, 200);
+  auto endpoint = sse.message();
+  ASSERT_TRUE(endpoint);
+  Client p(s.port());
+  ASSERT_EQ(
+      p.request("POST", endpoint->data, {{"Content-Type", "application/json"}}, init_body("2025-06-18", 1))
+          .status,
+      202);
+  // tools/list answers of a few KB each: some MB fill the socket buffers, then a write stalls.
+  int status = 202;
+  for (int i = 2; i < 5000 && status == 202; ++i) {
+    status = p.request("POST", endpoint->data, {{"Content-Type", "application/json"}},
+                       request_body(i, "tools/list"))
+                 .status;
+    if (i % 200 == 0) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_EQ(status, 404) << "the session ended with its stalled stream";
+  EXPECT_TRUE(s.wait_sessions(0));
+}
+
+// Over TLS the held stream keeps the whole TLS stream: events still arrive, and the session ends when
+// the client closes.
+TEST(HttpServer, LegacySseStreamOverTls) {
+  namespace ssl = asio::ssl;
+  auto dir = std::filesystem::temp_directory_path() / ("cmon-mcp-tls-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  std::string cert = (dir / "cert.pem").string(), key = (dir / "key.pem").string();
+  std::string cmd = "openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=127.0.0.1 -days 1 -keyout '" + key +
+                    "' -out '" + cert + "' >/dev/null 2>&1";
+  ASSERT_EQ(std::system(cmd.c_str()), 0) << "openssl is needed to make a test certificate";
+  transport::HttpServerOptions o;
+  o.tls_cert_file = cert;
+  o.tls_key_file = key;
+  o.keepalive_interval = std::chrono::milliseconds(50);
+  Server s(o);
+
+  asio::io_context io;
+  ssl::context ctx(ssl::context::tls_client);
+  ctx.set_verify_mode(ssl::verify_none);
+  auto connect = [&] {
+    auto stream = std::make_unique<ssl::stream<asio::ip::tcp::socket>>(io, ctx);
+    stream->next_layer().connect({asio::ip::make_address("127.0.0.1"), s.port()});
+    stream->handshake(ssl::stream_base::client);
+    return stream;
+  };
+  std::string host = "Host: 127.0.0.1:" + std::to_string(s.port()) + "\r\n";
+  auto sse = connect();
+  asio::write(*sse, asio::buffer("GET /sse HTTP/1.1\r\n" + host + "Accept: text/event-stream\r\n\r\n"));
+  asio::streambuf in;
+  asio::read_until(*sse, in, "/message?sessionId=");
+  asio::read_until(*sse, in, "\n\n");
+  std::string text(asio::buffers_begin(in.data()), asio::buffers_end(in.data()));
+  EXPECT_EQ(text.rfind("HTTP/1.1 200", 0), 0u) << text;
+  auto at = text.find("/message?sessionId=");
+  std::string post_url = text.substr(at, text.find('\n', at) - at);
+  EXPECT_EQ(s.sessions(), 1u);
+
+  auto post = connect();
+  std::string body = init_body("2025-06-18", 5);
+  asio::write(*post, asio::buffer("POST " + post_url + " HTTP/1.1\r\n" + host +
+                                  "Content-Type: application/json\r\nContent-Length: " +
+                                  std::to_string(body.size()) + "\r\n\r\n" + body));
+  asio::streambuf answer;
+  asio::read_until(*post, answer, "Accepted");
+  asio::read_until(*sse, in, "\"id\":5");
+  text.assign(asio::buffers_begin(in.data()), asio::buffers_end(in.data()));
+  EXPECT_NE(text.find("event: message"), std::string::npos);
+
+  boost::system::error_code ec;
+  sse->next_layer().close(ec);
+  EXPECT_TRUE(s.wait_sessions(0));
+  std::filesystem::remove_all(dir);
 }
 
 TEST(HttpServer, LegacySseAndStreamableSessionsSeeOnlyTheirOwnReplies) {
