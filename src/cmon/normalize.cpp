@@ -7,6 +7,8 @@
 #include <cmath>
 #include <cstdlib>
 
+#include "cmon_mcp/util/json_parse.hpp"
+
 namespace cmon_mcp::cmon {
 
 namespace {
@@ -217,7 +219,7 @@ json parse_job_spec(const json& v) {
   if (v.is_object()) return v;
   if (v.is_string()) {
     const auto& s = v.get_ref<const std::string&>();
-    json parsed = json::parse(s, nullptr, /*allow_exceptions=*/false);
+    json parsed = util::parse_json(s);  // bounded nesting, like the reply around it
     if (parsed.is_object()) return parsed;
     return json{{"command", ""}, {"text", s}};
   }

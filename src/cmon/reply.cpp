@@ -98,7 +98,13 @@ Result<json> not_an_object(int http_status, std::string_view body, bool parsed, 
 }  // namespace
 
 Result<json> decode_reply(int http_status, std::string_view body, const ReplyContext& ctx) {
-  json reply = util::parse_json(body);
+  bool too_deep = false;
+  json reply = util::parse_json(body, &too_deep);
+  if (too_deep)
+    return unexpected(make_error(Errc::bad_reply,
+                                 "HTTP " + std::to_string(http_status) + " reply nests JSON deeper than " +
+                                     std::to_string(util::kMaxJsonNesting) + " levels; refused",
+                                 "", http_status, ctx));
   if (reply.is_discarded()) return not_an_object(http_status, body, false, ctx);
   return decode_reply_json(http_status, std::move(reply), ctx);
 }

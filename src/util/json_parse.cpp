@@ -331,10 +331,26 @@ class FastParser {
 
 }  // namespace
 
-nlohmann::json parse_json(std::string_view text) {
+nlohmann::json parse_json(std::string_view text, bool* too_deep) {
+  static_assert(kMaxDepth < kMaxJsonNesting, "the fast path refuses what is deeper than its own limit");
+  if (too_deep) *too_deep = false;
   json out;
   if (FastParser(text).document(out)) return out;
-  return json::parse(text, nullptr, /*allow_exceptions=*/false);
+  // nlohmann's parser needs no stack, but what is done with its result may: stop at the bound. The
+  // callback's depth is the number of containers around the one that starts.
+  struct TooDeep {};
+  auto bound = [](int depth, json::parse_event_t event, json&) {
+    if ((event == json::parse_event_t::object_start || event == json::parse_event_t::array_start) &&
+        depth >= kMaxJsonNesting)
+      throw TooDeep{};
+    return true;
+  };
+  try {
+    return json::parse(text, bound, /*allow_exceptions=*/false);
+  } catch (const TooDeep&) {
+    if (too_deep) *too_deep = true;
+    return json(json::value_t::discarded);
+  }
 }
 
 }  // namespace cmon_mcp::util

@@ -101,6 +101,24 @@ TEST(DecodeReply, NonJsonBodiesAreBadReplyWithHttpStatus) {
   EXPECT_EQ(decode_error(200, "").code, Errc::bad_reply);
 }
 
+// A reply nested beyond util::kMaxJsonNesting is refused before anything recursive (a dump() of a raw
+// reply, a tool walking it) can exhaust the stack; a deep job_spec string inside a reply is not parsed.
+TEST(DecodeReply, RepliesNestedTooDeeplyAreRefused) {
+  std::string deep(100000, '[');
+  deep += std::string(100000, ']');
+  Error e = decode_error(200, R"({"request_status": "Ok", "clusters": )" + deep + "}");
+  EXPECT_EQ(e.code, Errc::bad_reply);
+  EXPECT_NE(e.message.find("deeper than 512 levels"), std::string::npos) << e.message;
+  EXPECT_TRUE(
+      decode_reply(200,
+                   R"({"request_status": "Ok", "v": )" + std::string(500, '[') + std::string(500, ']') + "}",
+                   kCtx)
+          .has_value());
+  auto job = decode_reply(200, R"({"request_status": "Ok", "job": {"job_spec": ")" + deep + R"("}})", kCtx);
+  ASSERT_TRUE(job.has_value());
+  EXPECT_EQ((*job)["job"]["job_spec"]["text"].get<std::string>().size(), deep.size());
+}
+
 TEST(DecodeReply, ErrorJsonWithNon2xxUsesTheBody) {
   Error e =
       decode_error(500, R"({"request_status":"ObjectNotFound","error_string":"Cluster was not found."})");

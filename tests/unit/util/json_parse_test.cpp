@@ -117,6 +117,24 @@ TEST(ParseJson, ByteOrderMarkAndDeepNestingGoToNlohmann) {
   expect_same(std::string(300, '['));
 }
 
+TEST(ParseJson, NestingBeyondTheBoundIsRefused) {
+  auto nested = [](int levels) { return std::string(levels, '[') + std::string(levels, ']'); };
+  bool too_deep = true;
+  EXPECT_EQ(parse_json(nested(cmon_mcp::util::kMaxJsonNesting), &too_deep).dump().size(),
+            2u * cmon_mcp::util::kMaxJsonNesting);
+  EXPECT_FALSE(too_deep);
+  auto refused = parse_json(nested(cmon_mcp::util::kMaxJsonNesting + 1), &too_deep);
+  EXPECT_TRUE(refused.is_discarded());
+  EXPECT_TRUE(too_deep);
+  // Deep inside an object, and far deeper: refused without building it.
+  refused = parse_json("{\"a\": " + nested(1000000) + "}", &too_deep);
+  EXPECT_TRUE(refused.is_discarded());
+  EXPECT_TRUE(too_deep);
+  // Invalid text is not "too deep".
+  EXPECT_TRUE(parse_json("[1,", &too_deep).is_discarded());
+  EXPECT_FALSE(too_deep);
+}
+
 TEST(ParseJson, AgreesOnGeneratedDocuments) {
   // Random documents written by nlohmann (compact and pretty), parsed back by both.
   std::mt19937_64 rng(42);
