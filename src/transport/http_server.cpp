@@ -171,8 +171,8 @@ class HttpServer::Impl : public std::enable_shared_from_this<Impl> {
   template <class Stream>
   awaitable<bool> pump(Stream& s, EventStream& es, std::shared_ptr<Waker> waker, std::uint64_t from);
   // Hands a GET stream whose head is written to a HeldStream (http/sse_writer.hpp), which writes `es`
-  // from seq `from` on, then runs `after` and reports the connection done. The connection's coroutines
-  // must end without touching `s` again (conn->held).
+  // from seq `from` on, lets go of it, then runs `after` and reports the connection done. The connection's
+  // coroutines must end without touching `s` again (conn->held).
   template <class Stream, class After>
   void hold(Stream& s, const std::shared_ptr<Connection>& conn, std::shared_ptr<EventStream> es,
             std::shared_ptr<Waker> waker, std::uint64_t from, After after);
@@ -661,9 +661,7 @@ awaitable<bool> HttpServer::Impl::pump(Stream& s, EventStream& es, std::shared_p
     if (!es.held_by(waker)) co_return false;  // a resuming client took the stream over
     auto snap = es.read_from(from);
     if (snap.lost) {
-      spdlog::warn(
-          "HTTP: an SSE client fell behind by more than {} events; closing its stream (it may resume)",
-          opt_.replay_events);
+      http::warn_fell_behind(opt_.replay_events);
       co_return false;
     }
     if (auto data = http::events_chunk(es, snap, from); !data.empty()) {
@@ -690,8 +688,7 @@ void HttpServer::Impl::hold(Stream& s, const std::shared_ptr<Connection>& conn,
                             std::shared_ptr<EventStream> es, std::shared_ptr<Waker> waker, std::uint64_t from,
                             After after) {
   http::HeldStreamOptions options{opt_.keepalive_interval, opt_.write_timeout, opt_.replay_events};
-  auto on_end = [self = shared_from_this(), conn, es, waker, after = std::move(after)] {
-    es->detach(waker);
+  auto on_end = [self = shared_from_this(), conn, after = std::move(after)] {
     after();
     conn->close = nullptr;
     self->connection_done(conn);

@@ -47,6 +47,12 @@ inline std::string events_chunk(const EventStream& es, const EventStream::Snapsh
   return chunk(out);
 }
 
+// Said when a stream's client fell so far behind that events it has not read were dropped.
+inline void warn_fell_behind(size_t replay_events) {
+  spdlog::warn("HTTP: an SSE client fell behind by more than {} events; closing its stream (it may resume)",
+               replay_events);
+}
+
 struct HeldStreamOptions {
   std::chrono::milliseconds keepalive_interval;  // a comment after this long without a write
   std::chrono::milliseconds write_timeout;       // a peer that reads nothing for this long is dropped
@@ -55,7 +61,8 @@ struct HeldStreamOptions {
 
 // Writes `es` from seq `from` on until the stream ends (then the chunked body is terminated), the peer
 // closes, falls too far behind or stalls a write, another connection takes the stream over (a client
-// resuming with Last-Event-ID), or abort(). Then it closes the socket and calls `on_end()`, once. Every
+// resuming with Last-Event-ID), or abort(). Then it closes the socket, lets go of `es` (detach) and
+// calls `on_end()`, once. Every
 // handler runs on the socket's executor, the connection's strand, which is also the waker's; abort()
 // must be called there too.
 //
@@ -103,9 +110,7 @@ class HeldStream : public std::enable_shared_from_this<HeldStream<Socket, OnEnd>
     if (peer_gone_) return end();
     auto snap = es_->read_from(from_);
     if (snap.lost) {
-      spdlog::warn(
-          "HTTP: an SSE client fell behind by more than {} events; closing its stream (it may resume)",
-          options_.replay_events);
+      warn_fell_behind(options_.replay_events);
       return end();
     }
     if (auto data = events_chunk(*es_, snap, from_); !data.empty()) return write(std::move(data), false);
@@ -178,6 +183,7 @@ class HeldStream : public std::enable_shared_from_this<HeldStream<Socket, OnEnd>
     ending_ = true;
     close_socket();  // completes the peer watch with an error
     waker_->timer().cancel();
+    es_->detach(waker_);
     on_end_();
   }
 
