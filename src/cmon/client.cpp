@@ -252,6 +252,7 @@ struct CallCtx {
   std::string operation;
   Clock::time_point deadline;
   std::chrono::milliseconds timeout{0};
+  const ReplyParts* parts = nullptr;  // CallOptions::parts
 };
 
 bool is_cancelled(asio::cancellation_state cs) {
@@ -632,7 +633,8 @@ struct CmonClient::Impl : std::enable_shared_from_this<CmonClient::Impl> {
       // ReplyContext holds views: keep the endpoint text alive for as long as rctx is used.
       const std::string endpoint_now = current_text();
       ReplyContext rctx{ctx.path, ctx.operation, endpoint_now};
-      json reply = util::parse_json(raw->body);  // CMON replies are large: the fast path
+      // CMON replies are large: the fast path, building only the parts the caller reads.
+      json reply = ctx.parts ? util::parse_json(raw->body, ctx.parts->keep()) : util::parse_json(raw->body);
       if (reply.is_object() && iequals(get_string(reply, "request_status"), "Redirect")) {
         auto leader = leader_of(reply);
         if (!leader)
@@ -655,6 +657,7 @@ struct CmonClient::Impl : std::enable_shared_from_this<CmonClient::Impl> {
   awaitable<Result<json>> do_login(const CallCtx& call, bool relogin) {
     CallCtx ctx = call;
     ctx.path = "/v2/auth";
+    ctx.parts = nullptr;  // the caller's parts are of its own reply, not of the login's
     cookie.clear();
     const bool with_password = !opt.password.empty();
     Result<json> r;
@@ -777,6 +780,7 @@ struct CmonClient::Impl : std::enable_shared_from_this<CmonClient::Impl> {
     ctx.operation = std::move(operation);
     ctx.timeout = options.timeout.count() > 0 ? options.timeout : self->opt.default_timeout;
     ctx.deadline = Clock::now() + ctx.timeout;
+    ctx.parts = options.parts;
     ++self->stats.calls;
     // Not a conditional expression: GCC 12 destroys the result of a co_await inside ?: twice.
     Result<json> r;

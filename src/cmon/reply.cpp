@@ -50,6 +50,15 @@ bool says_denied(std::string_view text) {
 
 }  // namespace
 
+ReplyParts::ReplyParts(const json& spec)
+    : keep_([&] {
+        json with_envelope = spec;
+        if (with_envelope.is_object())
+          for (const char* key : {"request_status", "error_string", "error_message", "controllers"})
+            with_envelope[key] = true;
+        return util::JsonKeep(std::move(with_envelope));
+      }()) {}
+
 bool is_login_operation(std::string_view operation) {
   return iequals(operation, "authenticateWithPassword") || iequals(operation, "authenticate") ||
          iequals(operation, "authenticateResponse") || iequals(operation, "response");

@@ -13,13 +13,19 @@ namespace {
 
 awaitable<ToolResult> list_clusters(ToolContext& ctx, const json& in) {
   json args = in;
+  const bool full = detail_of(args) == Detail::full;
+  // The summaries read a dozen of the hundreds of fields per cluster (most of them the hosts'); the
+  // raw objects of detail "full" need them all.
+  static const cmon::ReplyParts summary_parts(json{{"clusters", cluster_summary_reads()}});
+  cmon::CallOptions options;
+  options.parts = full ? nullptr : &summary_parts;
   json fields{{"with_hosts", true}};
-  auto r = co_await call(ctx, "/v2/clusters", "getAllClusterInfo", std::move(fields), "list clusters");
+  auto r =
+      co_await call(ctx, "/v2/clusters", "getAllClusterInfo", std::move(fields), "list clusters", options);
   if (!r) co_return r.error();
   std::string state = args.value("state", std::string());
   std::string type = args.value("cluster_type", std::string());
   std::string tag = args.value("tag", std::string());
-  bool full = detail_of(args) == Detail::full;
   json items = json::array();
   json raw = json::array();
   const auto clusters = get_list_refs(*r, "clusters");  // in place: the reply can be large

@@ -440,9 +440,10 @@ ToolResult cmon_failure(const cmon::Error& e, std::string_view doing) {
 }
 
 awaitable<Expected<json, ToolResult>> call(ToolContext& ctx, std::string_view path,
-                                           std::string_view operation, json fields, std::string_view doing) {
+                                           std::string_view operation, json fields, std::string_view doing,
+                                           cmon::CallOptions options) {
   std::string doing_copy(doing);
-  auto r = co_await ctx.cmon.call(path, operation, std::move(fields));
+  auto r = co_await ctx.cmon.call(path, operation, std::move(fields), options);
   if (!r) co_return unexpected(cmon_failure(r.error(), doing_copy));
   co_return std::move(*r);
 }
@@ -623,6 +624,16 @@ Expected<json, std::string> match_cluster_name(const json& clusters, std::string
   return unexpected(s + "known clusters: " + cluster_list_text(clusters));
 }
 
+namespace {
+// Looking a cluster up by name, or listing the known ones in an error, reads only ids and names.
+cmon::CallOptions names_only() {
+  static const cmon::ReplyParts parts(json{{"clusters", {{"cluster_id", true}, {"cluster_name", true}}}});
+  cmon::CallOptions options;
+  options.parts = &parts;
+  return options;
+}
+}  // namespace
+
 awaitable<Expected<std::optional<Cluster>, ToolResult>> resolve_optional_cluster(ToolContext& ctx,
                                                                                  const json& args,
                                                                                  json extra) {
@@ -635,7 +646,8 @@ awaitable<Expected<std::optional<Cluster>, ToolResult>> resolve_optional_cluster
   std::string name = by_name ? args["cluster_name"].get<std::string>() : "";
   if (by_name) {
     json all_fields = json::object();
-    auto all = co_await ctx.cmon.call("/v2/clusters", "getAllClusterInfo", std::move(all_fields));
+    auto all =
+        co_await ctx.cmon.call("/v2/clusters", "getAllClusterInfo", std::move(all_fields), names_only());
     if (!all) co_return unexpected(cmon_failure(all.error(), "look up cluster names"));
     auto m = match_cluster_name(get_list(*all, "clusters"), name);
     if (!m) co_return unexpected(ToolResult::error(m.error()));
@@ -652,7 +664,8 @@ awaitable<Expected<std::optional<Cluster>, ToolResult>> resolve_optional_cluster
   if (!r) {
     if (looks_not_found(r.error())) {
       json all_fields = json::object();
-      auto all = co_await ctx.cmon.call("/v2/clusters", "getAllClusterInfo", std::move(all_fields));
+      auto all =
+          co_await ctx.cmon.call("/v2/clusters", "getAllClusterInfo", std::move(all_fields), names_only());
       std::string known = all ? "; known clusters: " + cluster_list_text(get_list(*all, "clusters")) : "";
       co_return unexpected(ToolResult::error("cluster " + std::to_string(id) + " not found" + known));
     }
@@ -669,7 +682,7 @@ awaitable<Expected<Cluster, ToolResult>> resolve_cluster(ToolContext& ctx, const
   if (!r) co_return unexpected(std::move(r.error()));
   if (*r) co_return std::move(**r);
   json all_fields = json::object();
-  auto all = co_await ctx.cmon.call("/v2/clusters", "getAllClusterInfo", std::move(all_fields));
+  auto all = co_await ctx.cmon.call("/v2/clusters", "getAllClusterInfo", std::move(all_fields), names_only());
   std::string known = all ? "; known clusters: " + cluster_list_text(get_list(*all, "clusters")) : "";
   co_return unexpected(ToolResult::error("give cluster_id or cluster_name" + known));
 }
@@ -771,6 +784,18 @@ json node_summary(const json& host) {
               {"uptime_s", get_int(host, "uptime")}};
 }
 
+const json& node_summary_reads() {
+  static const json reads = [] {
+    json r = json::object();
+    for (const char* key : {"connected", "errormsg", "hostId", "hostname", "hoststatus", "ip",
+                            "maintenance_mode_active", "member_role", "message", "nodetype", "port",
+                            "readonly", "role", "super_read_only", "unique_id", "uptime", "version"})
+      r[key] = true;
+    return r;
+  }();
+  return reads;
+}
+
 json node_summary_schema() {
   return o_obj({{"node", o_str()},
                 {"hostname", o_str()},
@@ -832,6 +857,19 @@ json cluster_summary(const json& info) {
               {"maintenance", get_bool(info, "maintenance_mode_active")},
               {"cluster_auto_recovery", get_bool(info, "cluster_auto_recovery")},
               {"node_auto_recovery", get_bool(info, "node_auto_recovery")}};
+}
+
+const json& cluster_summary_reads() {
+  static const json reads = [] {
+    json r = json::object();
+    for (const char* key : {"alarm_statistics", "cluster_auto_recovery", "cluster_id", "cluster_name",
+                            "cluster_type", "maintenance_mode_active", "node_auto_recovery", "state",
+                            "status_text", "tags", "vendor", "version"})
+      r[key] = true;
+    r["hosts"] = json{{"hoststatus", true}, {"nodetype", true}};
+    return r;
+  }();
+  return reads;
 }
 
 json cluster_summary_schema() {

@@ -18,18 +18,23 @@ awaitable<ToolResult> list_nodes(ToolContext& ctx, const json& in) {
   json extra{{"with_hosts", true}};
   auto one = co_await resolve_optional_cluster(ctx, args, extra);
   if (!one) co_return one.error();
+  const bool full = detail_of(args) == Detail::full;
   json clusters = json::array();
   if (*one) {
     clusters.push_back((*one)->info);
   } else {
-    auto r = co_await call(ctx, "/v2/clusters", "getAllClusterInfo", std::move(extra), "list nodes");
+    // Of every cluster, its id, name and what node_summary() reads of its hosts (all for "full").
+    static const cmon::ReplyParts node_parts(
+        json{{"clusters", {{"cluster_id", true}, {"cluster_name", true}, {"hosts", node_summary_reads()}}}});
+    cmon::CallOptions options;
+    options.parts = full ? nullptr : &node_parts;
+    auto r = co_await call(ctx, "/v2/clusters", "getAllClusterInfo", std::move(extra), "list nodes", options);
     if (!r) co_return r.error();
     clusters = get_list(*r, "clusters");
   }
   std::string status = args.value("status", std::string());
   std::string type = args.value("nodetype", std::string());
   bool with_controller = args.value("include_controller", false);
-  bool full = detail_of(args) == Detail::full;
   json items = json::array();
   for (const auto& c : clusters) {
     for (const auto& h : cluster_hosts(c, with_controller)) {

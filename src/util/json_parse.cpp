@@ -6,6 +6,7 @@
 #include <charconv>
 #include <cstdint>
 #include <cstring>
+#include <stdexcept>
 #include <string>
 
 namespace cmon_mcp::util {
@@ -48,9 +49,10 @@ class FastParser {
  public:
   explicit FastParser(std::string_view text) : p_(text.data()), end_(text.data() + text.size()) {}
 
-  bool document(json& out) {
+  // `keep`: the spec of a JsonKeep, or null to build everything.
+  bool document(json& out, const json* keep) {
     skip_ws();
-    if (!value(out, 0)) return false;
+    if (!value(out, 0, keep)) return false;
     skip_ws();
     return p_ == end_;
   }
@@ -58,18 +60,20 @@ class FastParser {
  private:
   const char* p_;
   const char* const end_;
+  std::string scratch_;  // the text of strings that are checked and dropped, reused
+  json scratch_number_;
 
   void skip_ws() {
     while (p_ < end_ && (*p_ == ' ' || *p_ == '\n' || *p_ == '\r' || *p_ == '\t')) ++p_;
   }
 
-  bool value(json& out, int depth) {
+  bool value(json& out, int depth, const json* keep) {
     if (p_ >= end_) return false;
     switch (*p_) {
       case '{':
-        return object(out, depth + 1);
+        return object(out, depth + 1, keep);
       case '[':
-        return array(out, depth + 1);
+        return array(out, depth + 1, keep);
       case '"': {
         std::string s;
         if (!string(s)) return false;
@@ -87,6 +91,58 @@ class FastParser {
     }
   }
 
+  // A value that is not kept: checked by the same grammar and bounds as value(), nothing built.
+  bool skip(int depth) {
+    if (p_ >= end_) return false;
+    switch (*p_) {
+      case '{':
+      case '[': {
+        const char close = *p_ == '{' ? '}' : ']';
+        const bool members = close == '}';
+        if (depth + 1 > kMaxDepth) return false;
+        ++p_;
+        skip_ws();
+        if (p_ < end_ && *p_ == close) {
+          ++p_;
+          return true;
+        }
+        for (;;) {
+          skip_ws();
+          if (members) {
+            if (p_ >= end_ || *p_ != '"') return false;
+            scratch_.clear();
+            if (!string(scratch_)) return false;
+            skip_ws();
+            if (p_ >= end_ || *p_ != ':') return false;
+            ++p_;
+            skip_ws();
+          }
+          if (!skip(depth + 1)) return false;
+          skip_ws();
+          if (p_ >= end_) return false;
+          if (*p_ == ',') {
+            ++p_;
+            continue;
+          }
+          if (*p_ != close) return false;
+          ++p_;
+          return true;
+        }
+      }
+      case '"':
+        scratch_.clear();
+        return string(scratch_);
+      case 't':
+        return literal("true", json(true), scratch_number_);
+      case 'f':
+        return literal("false", json(false), scratch_number_);
+      case 'n':
+        return literal("null", json(nullptr), scratch_number_);
+      default:
+        return number(scratch_number_);  // the same range checks as a kept number
+    }
+  }
+
   bool literal(std::string_view word, json v, json& out) {
     if (static_cast<size_t>(end_ - p_) < word.size() || std::memcmp(p_, word.data(), word.size()) != 0)
       return false;
@@ -95,7 +151,7 @@ class FastParser {
     return true;
   }
 
-  bool object(json& out, int depth) {
+  bool object(json& out, int depth, const json* keep) {
     if (depth > kMaxDepth) return false;
     ++p_;  // '{'
     out = json::object();
@@ -117,8 +173,15 @@ class FastParser {
       // Parsed in place. Keys usually come sorted (nlohmann and CMON write them so): the end() hint
       // makes those inserts constant time. A repeated key is overwritten: the last one wins, as in
       // nlohmann.
-      auto it = members.try_emplace(members.end(), std::move(key));
-      if (!value(it->second, depth)) return false;
+      if (keep == nullptr) {
+        auto it = members.try_emplace(members.end(), std::move(key));
+        if (!value(it->second, depth, nullptr)) return false;
+      } else if (auto spec = keep->find(key); spec == keep->end()) {
+        if (!skip(depth)) return false;
+      } else {
+        auto it = members.try_emplace(members.end(), std::move(key));
+        if (!value(it->second, depth, spec->is_object() ? &*spec : nullptr)) return false;
+      }
       skip_ws();
       if (p_ >= end_) return false;
       if (*p_ == ',') {
@@ -131,7 +194,7 @@ class FastParser {
     }
   }
 
-  bool array(json& out, int depth) {
+  bool array(json& out, int depth, const json* keep) {
     if (depth > kMaxDepth) return false;
     ++p_;  // '['
     out = json::array();
@@ -144,7 +207,7 @@ class FastParser {
     for (;;) {
       skip_ws();
       elements.emplace_back();
-      if (!value(elements.back(), depth)) return false;
+      if (!value(elements.back(), depth, keep)) return false;
       skip_ws();
       if (p_ >= end_) return false;
       if (*p_ == ',') {
@@ -331,11 +394,54 @@ class FastParser {
 
 }  // namespace
 
-nlohmann::json parse_json(std::string_view text, bool* too_deep) {
+namespace {
+
+void check_keep_spec(const json& spec, const std::string& where) {
+  if (!spec.is_object())
+    throw std::invalid_argument("JsonKeep: " + where + " must be an object of true or nested objects");
+  for (const auto& [key, part] : spec.items()) {
+    if (part.is_object())
+      check_keep_spec(part, where + "." + key);
+    else if (part != json(true))
+      throw std::invalid_argument("JsonKeep: " + where + "." + key + " must be true or an object");
+  }
+}
+
+json project_value(const json& value, const json* keep) {
+  if (keep == nullptr) return value;
+  if (value.is_array()) {
+    json out = json::array();
+    auto& elements = out.get_ref<json::array_t&>();
+    elements.reserve(value.size());
+    for (const auto& e : value) elements.push_back(project_value(e, keep));
+    return out;
+  }
+  if (!value.is_object()) return value;
+  json out = json::object();
+  for (const auto& [key, part] : keep->items()) {
+    auto it = value.find(key);
+    if (it != value.end()) out[key] = project_value(*it, part.is_object() ? &part : nullptr);
+  }
+  return out;
+}
+
+}  // namespace
+
+JsonKeep::JsonKeep(json spec) : spec_(std::move(spec)) {
+  check_keep_spec(spec_, "spec");
+}
+
+json project(const json& document, const JsonKeep& keep) {
+  return project_value(document, &keep.spec());
+}
+
+namespace {
+
+json parse(std::string_view text, const JsonKeep* keep, bool* too_deep) {
   static_assert(kMaxDepth < kMaxJsonNesting, "the fast path refuses what is deeper than its own limit");
   if (too_deep) *too_deep = false;
   json out;
-  if (FastParser(text).document(out)) return out;
+  if (FastParser(text).document(out, keep ? &keep->spec() : nullptr)) return out;
   // nlohmann's parser needs no stack, but what is done with its result may: stop at the bound. The
   // callback's depth is the number of containers around the one that starts.
   struct TooDeep {};
@@ -346,11 +452,23 @@ nlohmann::json parse_json(std::string_view text, bool* too_deep) {
     return true;
   };
   try {
-    return json::parse(text, bound, /*allow_exceptions=*/false);
+    json whole = json::parse(text, bound, /*allow_exceptions=*/false);
+    if (keep == nullptr || whole.is_discarded()) return whole;
+    return project(whole, *keep);  // the rare case (see parse_json above): the same parts as the fast path
   } catch (const TooDeep&) {
     if (too_deep) *too_deep = true;
     return json(json::value_t::discarded);
   }
+}
+
+}  // namespace
+
+nlohmann::json parse_json(std::string_view text, bool* too_deep) {
+  return parse(text, nullptr, too_deep);
+}
+
+nlohmann::json parse_json(std::string_view text, const JsonKeep& keep, bool* too_deep) {
+  return parse(text, &keep, too_deep);
 }
 
 }  // namespace cmon_mcp::util

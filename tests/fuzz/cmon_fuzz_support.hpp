@@ -53,7 +53,7 @@ class ScriptedCmon final : public cmon::Api {
   void add_reply(std::string_view line) { replies_.emplace_back(line); }
 
   awaitable<cmon::Result<nlohmann::json>> call(std::string_view path, std::string_view operation,
-                                               nlohmann::json, cmon::CallOptions) override {
+                                               nlohmann::json, cmon::CallOptions options) override {
     cmon::ReplyContext ctx{path, operation, "https://127.0.0.1:9501"};
     if (replies_.empty()) {
       cmon::Error e;
@@ -74,7 +74,9 @@ class ScriptedCmon final : public cmon::Api {
       status = (body[1] - '0') * 100 + (body[2] - '0') * 10 + (body[3] - '0');
       body.remove_prefix(body.size() > 4 ? 5 : 4);
     }
-    co_return cmon::decode_reply(status, body, ctx);
+    auto r = cmon::decode_reply(status, body, ctx);
+    if (r && options.parts) *r = util::project(*r, options.parts->keep());  // what CmonClient returns
+    co_return r;
   }
   std::string endpoint() const override { return "https://127.0.0.1:9501"; }
 

@@ -11,6 +11,7 @@
 
 #include "cmon_mcp/util/asio.hpp"
 #include "cmon_mcp/util/expected.hpp"
+#include "cmon_mcp/util/json_parse.hpp"
 
 namespace cmon_mcp::cmon {
 
@@ -47,9 +48,25 @@ struct Error {
 template <class T>
 using Result = Expected<T, Error>;
 
+// The parts of a reply a caller reads (see util::JsonKeep): a large reply is then parsed without
+// building the rest, which is most of what reading one costs. CMON's envelope (request_status,
+// error_string, error_message, controllers), which decoding any reply needs, is always kept. A job_spec
+// arrives as a string: name it `true`, and it is kept and parsed whole (normalize_reply).
+class ReplyParts {
+ public:
+  explicit ReplyParts(const nlohmann::json& spec);  // throws std::invalid_argument as JsonKeep does
+  const util::JsonKeep& keep() const { return keep_; }
+
+ private:
+  util::JsonKeep keep_;
+};
+
 struct CallOptions {
   // 0 = the client's default per-call timeout.
   std::chrono::milliseconds timeout{0};
+  // Only these parts of an Ok reply come back; null = all of it. The object must outlive the call
+  // (parts are constants next to the code that reads them).
+  const ReplyParts* parts = nullptr;
 };
 
 class Api {

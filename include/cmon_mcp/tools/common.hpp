@@ -144,7 +144,8 @@ ToolResult cmon_failure(const cmon::Error& e, std::string_view doing);
 
 // One CMON call with its failure already turned into a ToolResult.
 awaitable<Expected<json, ToolResult>> call(ToolContext& ctx, std::string_view path,
-                                           std::string_view operation, json fields, std::string_view doing);
+                                           std::string_view operation, json fields, std::string_view doing,
+                                           cmon::CallOptions options = {});
 
 // ---------------------------------------------------------------------------------------------------
 // Clusters and nodes.
@@ -202,6 +203,11 @@ std::string node_line(
     const json& summary);  // "10.0.0.11:3306 galera/master Online, v8.0.36 — Up and running."
 json cluster_summary(const json& info);
 json cluster_summary_schema();
+// What node_summary() and cluster_summary() read of a CMON host or cluster object, as util::JsonKeep
+// specs: a tool that shows no raw object asks CMON's reply for only these (cmon::ReplyParts). The
+// summaries of the captured and simulated replies are checked to be the same either way.
+const json& node_summary_reads();
+const json& cluster_summary_reads();
 std::string cluster_line(const json& summary);
 // Replication state of one host in its product's terms ({node, role, source, lag_s, io_running, sql_running,
 // state, galera_status, cluster_size, error} as they apply), or null when the host does not replicate.

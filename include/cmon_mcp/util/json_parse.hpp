@@ -20,4 +20,30 @@ inline constexpr int kMaxJsonNesting = 512;
 // kMaxJsonNesting gives a discarded value, and `*too_deep` (when given) says why.
 nlohmann::json parse_json(std::string_view text, bool* too_deep = nullptr);
 
+// The parts of a document a reader uses, so that parse_json() need not build the rest: most of a large
+// CMON reply (every host's sixty-odd keys) is never read by a concise summary, and building nlohmann's
+// tree of it is most of what a read tool costs. The spec is a JSON object naming the keys to keep:
+// `true` keeps the key's whole value; a nested object keeps only those keys of the value (of each
+// element, when the value is an array of objects). A key the spec does not name is dropped. Where the
+// spec meets a scalar, or an array of scalars, the value is kept as it is.
+class JsonKeep {
+ public:
+  // Throws std::invalid_argument when `spec` is not of that shape (a programming error: specs are
+  // constants next to the code that reads the parts).
+  explicit JsonKeep(nlohmann::json spec);
+
+  const nlohmann::json& spec() const { return spec_; }
+
+ private:
+  nlohmann::json spec_;
+};
+
+// `document` with only the parts `keep` names: what parse_json(text, keep) gives for its text.
+nlohmann::json project(const nlohmann::json& document, const JsonKeep& keep);
+
+// parse_json() that builds only the parts `keep` names. The dropped parts are still checked to be JSON,
+// within the same nesting bound: the text is accepted or refused exactly as without `keep`, and the
+// result equals project(parse_json(text), keep).
+nlohmann::json parse_json(std::string_view text, const JsonKeep& keep, bool* too_deep = nullptr);
+
 }  // namespace cmon_mcp::util

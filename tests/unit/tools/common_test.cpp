@@ -1,7 +1,13 @@
 // Unit tests of the shared tool framework: time parsing, humanising, paging, caps, selectors, errors.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
 #include "cmon_mcp/tools/common.hpp"
+#include "cmon_mcp/util/json_parse.hpp"
 #include "fake_cmon.hpp"
 
 namespace cmon_mcp::tools {
@@ -232,6 +238,51 @@ TEST(Jobs, StatesCommandsAndLogTail) {
   EXPECT_EQ(tail[0]["message_id"], 2);  // the old failure comes first
   EXPECT_EQ(tail[1]["message_id"], 29);
   EXPECT_EQ(tail.back()["message_id"], 30);
+}
+
+// What the summaries read of a cluster or host (their ReplyParts specs) is all they read: on the real
+// controller's replies, a summary of the parts equals the summary of the whole object.
+TEST(SummaryReads, CapturedClustersAndHostsSummariseAlikeFromTheirParts) {
+  const char* env = std::getenv("CMON_MCP_CAPTURES_DIR");
+  std::filesystem::path dir =
+      env && *env ? std::filesystem::path(env)
+                  : std::filesystem::path(CMON_MCP_SOURCE_DIR) / ".." / "shared" / "cmon-captures";
+  if (!std::filesystem::is_directory(dir)) GTEST_SKIP() << "no CMON captures at " << dir;
+  const util::JsonKeep cluster_keep(cluster_summary_reads());
+  const util::JsonKeep host_keep(node_summary_reads());
+  int clusters = 0, hosts = 0;
+  for (const char* file : {"Ok-getAllClusterInfo-rep.json", "Ok-getClusterInfo-rep.json"}) {
+    std::ifstream in(dir / file, std::ios::binary);
+    ASSERT_TRUE(in) << file;
+    std::stringstream ss;
+    ss << in.rdbuf();
+    const json reply = json::parse(ss.str());
+    json list = get_list(reply, "clusters");
+    if (reply.contains("cluster")) list.push_back(reply["cluster"]);
+    for (const auto& c : list) {
+      EXPECT_EQ(cluster_summary(util::project(c, cluster_keep)), cluster_summary(c)) << file;
+      ++clusters;
+      for (const auto& h : cluster_hosts(c, true)) {
+        EXPECT_EQ(node_summary(util::project(h, host_keep)), node_summary(h)) << file;
+        ++hosts;
+      }
+    }
+  }
+  EXPECT_GE(clusters, 1);  // the captured controller has one cluster of two hosts; SimToolsTest has them all
+  EXPECT_GE(hosts, 2);
+}
+
+// A summary that read a field its spec leaves out would differ on the parts: the check above can fail.
+TEST(SummaryReads, AFieldLeftOutChangesTheSummary) {
+  json host{{"hostname", "db1"},
+            {"port", 3306},
+            {"hoststatus", "CmonHostOnline"},
+            {"nodetype", "galera"},
+            {"version", "8.0.36"}};
+  json reads = node_summary_reads();
+  reads.erase("version");
+  EXPECT_NE(node_summary(util::project(host, util::JsonKeep(reads))), node_summary(host));
+  EXPECT_EQ(node_summary(util::project(host, util::JsonKeep(node_summary_reads()))), node_summary(host));
 }
 
 }  // namespace

@@ -475,6 +475,63 @@ TEST_F(SimToolsTest, OtherReadTools) {
   EXPECT_GT(reports, 0);
 }
 
+// The concise lists ask CMON's reply for only what their summaries read (cmon::ReplyParts): through the
+// real client, the summaries of the parts are those of the whole reply, and list_clusters and list_nodes
+// show what the whole reply says.
+TEST_F(SimToolsTest, ConciseListsReadOnlyWhatTheySummarise) {
+  auto whole = raw("/v2/clusters", "getAllClusterInfo", json{{"with_hosts", true}});
+  ASSERT_TRUE(whole) << cmon::describe(whole.error());
+  const cmon::ReplyParts parts(json{{"clusters", cluster_summary_reads()}});
+  const cmon::ReplyParts host_parts(json{{"clusters", {{"hosts", node_summary_reads()}}}});
+  cmon::CallOptions options;
+  options.parts = &parts;
+  auto part =
+      run_on_io(client->call("/v2/clusters", "getAllClusterInfo", json{{"with_hosts", true}}, options));
+  ASSERT_TRUE(part) << cmon::describe(part.error());
+  options.parts = &host_parts;
+  auto hosts =
+      run_on_io(client->call("/v2/clusters", "getAllClusterInfo", json{{"with_hosts", true}}, options));
+  ASSERT_TRUE(hosts) << cmon::describe(hosts.error());
+  // Most of the reply is never built.
+  EXPECT_LT(part->dump().size() * 4, whole->dump().size());
+
+  const json all = get_list(*whole, "clusters");
+  ASSERT_EQ(all.size(), get_list(*part, "clusters").size());
+  ASSERT_EQ(all.size(), get_list(*hosts, "clusters").size());
+  json summaries = json::array();
+  json nodes = json::array();
+  for (size_t i = 0; i < all.size(); ++i) {
+    summaries.push_back(cluster_summary(all[i]));
+    EXPECT_EQ(cluster_summary(get_list(*part, "clusters")[i]), summaries.back());
+    const auto full_hosts = cluster_hosts(all[i], true);
+    const auto part_hosts = cluster_hosts(get_list(*hosts, "clusters")[i], true);
+    ASSERT_EQ(full_hosts.size(), part_hosts.size());
+    // Uptime is the one field that moves between two calls (the simulator counts it by the clock).
+    auto summary_of = [](const json& host) {
+      json n = node_summary(host);
+      n.erase("uptime_s");
+      return n;
+    };
+    for (size_t j = 0; j < full_hosts.size(); ++j)
+      EXPECT_EQ(summary_of(part_hosts[j]), summary_of(full_hosts[j]));
+    for (const auto& h : cluster_hosts(all[i], false)) nodes.push_back(host_label(h));
+  }
+
+  auto listed = ok("list_clusters", json{{"limit", 200}});
+  ASSERT_TRUE(listed.structured);
+  EXPECT_EQ((*listed.structured)["clusters"], summaries);
+  auto listed_nodes = ok("list_nodes", json{{"limit", 500}});
+  ASSERT_TRUE(listed_nodes.structured);
+  json labels = json::array();
+  for (const auto& n : (*listed_nodes.structured)["nodes"]) labels.push_back(n["node"]);
+  EXPECT_EQ(labels, nodes);
+  // detail "full" still carries every field of the raw objects.
+  auto full = ok("list_clusters", json{{"limit", 200}, {"detail", "full"}});
+  ASSERT_TRUE(full.structured);
+  ASSERT_EQ((*full.structured)["clusters"].size(), all.size());
+  EXPECT_EQ((*full.structured)["clusters"][0]["raw"], all[0]);
+}
+
 TEST_F(SimToolsTest, UnknownClusterIsRefusedWithAHint) {
   for (const auto& tool : kClusterTools) {
     json args{{"cluster_id", 999}};

@@ -8,6 +8,8 @@
 #include <fstream>
 #include <random>
 #include <sstream>
+#include <stdexcept>
+#include <vector>
 
 #include "cmon_mcp/util/json_parse.hpp"
 
@@ -16,12 +18,38 @@ using nlohmann::json;
 
 namespace {
 
-// dump() tells 1 from 1.0 and -0.0 from 0, which operator== does not.
+// Specs that meet the generated documents' keys (k0..k19) and the CMON replies' at several depths.
+const std::vector<cmon_mcp::util::JsonKeep>& keeps() {
+  static const std::vector<cmon_mcp::util::JsonKeep> all = [] {
+    std::vector<cmon_mcp::util::JsonKeep> v;
+    v.emplace_back(json::object());
+    v.emplace_back(
+        json{{"k1", true}, {"k2", {{"k3", true}, {"k5", {{"k1", true}}}}}, {"k7", json::object()}});
+    v.emplace_back(json{{"k0", {{"k0", {{"k0", true}, {"k4", true}}}}}, {"k9", true}});
+    v.emplace_back(json{{"request_status", true},
+                        {"total", true},
+                        {"clusters", {{"cluster_id", true}, {"hosts", {{"hostname", true}, {"port", true}}}}},
+                        {"jobs", {{"job_id", true}, {"job_spec", true}}}});
+    return v;
+  }();
+  return all;
+}
+
+// dump() tells 1 from 1.0 and -0.0 from 0, which operator== does not. With each of keeps(), the result
+// must be nlohmann's value projected, and the text accepted or refused alike.
 void expect_same(const std::string& text) {
   SCOPED_TRACE(text.size() > 200 ? text.substr(0, 200) + "..." : text);
   json ours = parse_json(text);
   json theirs = json::parse(text, nullptr, /*allow_exceptions=*/false);
   ASSERT_EQ(ours.is_discarded(), theirs.is_discarded());
+  for (const auto& keep : keeps()) {
+    SCOPED_TRACE(keep.spec().dump());
+    json part = parse_json(text, keep);
+    ASSERT_EQ(part.is_discarded(), theirs.is_discarded());
+    if (!theirs.is_discarded()) {
+      EXPECT_EQ(part.dump(), cmon_mcp::util::project(theirs, keep).dump());
+    }
+  }
   if (theirs.is_discarded()) return;
   EXPECT_EQ(ours.dump(), theirs.dump());
   EXPECT_EQ(ours.type(), theirs.type());
@@ -196,4 +224,50 @@ TEST(ParseJson, AgreesOnEveryCapturedCmonReply) {
     ++files;
   }
   EXPECT_GT(files, 0);
+}
+
+TEST(ParseJsonKeep, BuildsOnlyTheNamedParts) {
+  const cmon_mcp::util::JsonKeep keep(
+      json{{"status", true}, {"clusters", {{"id", true}, {"hosts", {{"name", true}}}, {"tags", true}}}});
+  const std::string text = R"({"status": "Ok", "total": 2, "clusters": [
+      {"id": 1, "name": "a", "hosts": [{"name": "h1", "port": 3306, "nested": {"x": [1, 2]}}, "odd"],
+       "tags": ["p", {"q": 1}]},
+      {"id": 2, "hosts": {"name": "single", "role": "primary"}, "big": [[[{"a": "\u00e9"}]]]},
+      7]})";
+  json expected = json::parse(R"({"status": "Ok", "clusters": [
+      {"id": 1, "hosts": [{"name": "h1"}, "odd"], "tags": ["p", {"q": 1}]},
+      {"id": 2, "hosts": {"name": "single"}},
+      7]})");
+  EXPECT_EQ(parse_json(text, keep), expected);
+  EXPECT_EQ(cmon_mcp::util::project(json::parse(text), keep), expected);
+}
+
+TEST(ParseJsonKeep, DroppedPartsAreStillChecked) {
+  const cmon_mcp::util::JsonKeep keep(json{{"a", true}});
+  for (const char* text : {R"({"a": 1, "b": [1,]})", R"({"a": 1, "b": "\x"})", R"({"a": 1, "b": 01})",
+                           R"({"a": 1, "b": {"c" 1}})", R"({"a": 1, "b": tru})", R"({"a": 1, "b": [1e400]})",
+                           R"({"a": 1, "b": "\ud83d"})", "{\"a\": 1, \"b\": \"\xc0\xaf\"}"}) {
+    SCOPED_TRACE(text);
+    EXPECT_TRUE(parse_json(text, keep).is_discarded());
+    expect_same(text);
+  }
+  // Out of the fast path's number range but a double for nlohmann: accepted, and still dropped.
+  EXPECT_EQ(parse_json(R"({"a": 1, "b": 18446744073709551616})", keep), json({{"a", 1}}));
+  // The nesting bound counts the dropped parts too.
+  bool too_deep = false;
+  const int levels = cmon_mcp::util::kMaxJsonNesting + 1;
+  const std::string deep = std::string(levels, '[') + std::string(levels, ']');
+  EXPECT_TRUE(parse_json(R"({"a": 1, "b": )" + deep + "}", keep, &too_deep).is_discarded());
+  EXPECT_TRUE(too_deep);
+  // Deeper than the fast path goes but within the bound: nlohmann's value, projected.
+  const std::string deeper_than_fast = std::string(300, '[') + std::string(300, ']');
+  EXPECT_EQ(parse_json(R"({"a": 1, "b": )" + deeper_than_fast + "}", keep, &too_deep), json({{"a", 1}}));
+  EXPECT_FALSE(too_deep);
+}
+
+TEST(ParseJsonKeep, SpecsOfTheWrongShapeAreRefused) {
+  EXPECT_THROW(cmon_mcp::util::JsonKeep(json::array()), std::invalid_argument);
+  EXPECT_THROW(cmon_mcp::util::JsonKeep(json{{"a", false}}), std::invalid_argument);
+  EXPECT_THROW(cmon_mcp::util::JsonKeep(json{{"a", {{"b", 1}}}}), std::invalid_argument);
+  EXPECT_NO_THROW(cmon_mcp::util::JsonKeep(json{{"a", {{"b", true}}}}));
 }
