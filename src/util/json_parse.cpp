@@ -60,11 +60,18 @@ class FastParser {
  private:
   const char* p_;
   const char* const end_;
-  std::string scratch_;  // the text of strings that are checked and dropped, reused
+  std::string scratch_;     // decoded strings with escapes or UTF-8, reused
+  std::string key_buffer_;  // the same for keys, which stay in use while the value is read
   json scratch_number_;
 
   void skip_ws() {
-    while (p_ < end_ && (*p_ == ' ' || *p_ == '\n' || *p_ == '\r' || *p_ == '\t')) ++p_;
+    // Pretty-printed replies (CMON's are) indent by runs of spaces: eight at a time first.
+    static constexpr char kEightSpaces[8] = {' ', ' ', ' ', ' ', ' ', ' ', ' ', ' '};
+    while (end_ - p_ >= 8 && std::memcmp(p_, kEightSpaces, 8) == 0) p_ += 8;
+    while (p_ < end_ && (*p_ == ' ' || *p_ == '\n' || *p_ == '\r' || *p_ == '\t')) {
+      ++p_;
+      while (end_ - p_ >= 8 && std::memcmp(p_, kEightSpaces, 8) == 0) p_ += 8;
+    }
   }
 
   bool value(json& out, int depth, const json* keep) {
@@ -75,9 +82,9 @@ class FastParser {
       case '[':
         return array(out, depth + 1, keep);
       case '"': {
-        std::string s;
-        if (!string(s)) return false;
-        out = std::move(s);
+        std::string_view text;
+        if (!string_view_of(text, scratch_)) return false;
+        out = std::string(text);
         return true;
       }
       case 't':
@@ -109,9 +116,8 @@ class FastParser {
         for (;;) {
           skip_ws();
           if (members) {
-            if (p_ >= end_ || *p_ != '"') return false;
-            scratch_.clear();
-            if (!string(scratch_)) return false;
+            std::string_view key;
+            if (p_ >= end_ || *p_ != '"' || !string_view_of(key, scratch_)) return false;
             skip_ws();
             if (p_ >= end_ || *p_ != ':') return false;
             ++p_;
@@ -129,9 +135,10 @@ class FastParser {
           return true;
         }
       }
-      case '"':
-        scratch_.clear();
-        return string(scratch_);
+      case '"': {
+        std::string_view text;
+        return string_view_of(text, scratch_);
+      }
       case 't':
         return literal("true", json(true), scratch_number_);
       case 'f':
@@ -164,8 +171,8 @@ class FastParser {
     for (;;) {
       skip_ws();
       if (p_ >= end_ || *p_ != '"') return false;
-      std::string key;
-      if (!string(key)) return false;
+      std::string_view key;
+      if (!string_view_of(key, key_buffer_)) return false;
       skip_ws();
       if (p_ >= end_ || *p_ != ':') return false;
       ++p_;
@@ -174,12 +181,12 @@ class FastParser {
       // makes those inserts constant time. A repeated key is overwritten: the last one wins, as in
       // nlohmann.
       if (keep == nullptr) {
-        auto it = members.try_emplace(members.end(), std::move(key));
+        auto it = members.try_emplace(members.end(), std::string(key));
         if (!value(it->second, depth, nullptr)) return false;
       } else if (auto spec = keep->find(key); spec == keep->end()) {
         if (!skip(depth)) return false;
       } else {
-        auto it = members.try_emplace(members.end(), std::move(key));
+        auto it = members.try_emplace(members.end(), std::string(key));
         if (!value(it->second, depth, spec->is_object() ? &*spec : nullptr)) return false;
       }
       skip_ws();
@@ -220,8 +227,28 @@ class FastParser {
     }
   }
 
-  bool string(std::string& s) {
-    ++p_;  // the opening quote
+  // A string's text: a view of the input when it has no escapes and is ASCII (the common case: nothing
+  // copied), else decoded into `buffer`. Either way valid only until the next string is read.
+  bool string_view_of(std::string_view& text, std::string& buffer) {
+    const char* start = ++p_;  // past the opening quote
+    while (p_ < end_) {
+      const auto c = static_cast<unsigned char>(*p_);
+      if (c == '"') {
+        text = std::string_view(start, static_cast<size_t>(p_ - start));
+        ++p_;
+        return true;
+      }
+      if (c == '\\' || c < 0x20 || c >= 0x80) break;
+      ++p_;
+    }
+    buffer.assign(start, p_);
+    if (!string_rest(buffer)) return false;
+    text = buffer;
+    return true;
+  }
+
+  // The rest of a string from p_ (past its opening quote), decoded and appended to `s`.
+  bool string_rest(std::string& s) {
     for (;;) {
       const char* run = p_;
       while (p_ < end_) {

@@ -266,8 +266,9 @@ TEST(ParseJsonKeep, DroppedPartsAreStillChecked) {
 }
 
 TEST(ParseJsonKeep, SpecsOfTheWrongShapeAreRefused) {
-  EXPECT_THROW(cmon_mcp::util::JsonKeep(json::array()), std::invalid_argument);
-  EXPECT_THROW(cmon_mcp::util::JsonKeep(json{{"a", false}}), std::invalid_argument);
-  EXPECT_THROW(cmon_mcp::util::JsonKeep(json{{"a", {{"b", 1}}}}), std::invalid_argument);
-  EXPECT_NO_THROW(cmon_mcp::util::JsonKeep(json{{"a", {{"b", true}}}}));
+  auto make = [](json spec) { return cmon_mcp::util::JsonKeep(std::move(spec)); };
+  EXPECT_THROW(make(json::array()), std::invalid_argument);
+  EXPECT_THROW(make(json{{"a", false}}), std::invalid_argument);
+  EXPECT_THROW(make(json{{"a", {{"b", 1}}}}), std::invalid_argument);
+  EXPECT_NO_THROW(make(json{{"a", {{"b", true}}}}));
 }
