@@ -608,6 +608,19 @@ struct CmonClient::Impl : std::enable_shared_from_this<CmonClient::Impl> {
     return std::nullopt;
   }
 
+  // CMON replies are large: the fast parser, building only the parts the caller reads. Parsing is the
+  // costliest step of a call and touches none of the strand's state, so a large reply is parsed beside
+  // the strand, which meanwhile serves the other calls' I/O; a small one is not worth the hop.
+  awaitable<json> parse_reply(const std::string& body, const ReplyParts* parts) {
+    auto parse = [&body, parts] {
+      return parts ? util::parse_json(body, parts->keep()) : util::parse_json(body);
+    };
+    constexpr std::size_t kParseBesideBytes = 16 * 1024;
+    if (body.size() < kParseBesideBytes) co_return parse();
+    co_return co_await asio::co_spawn(
+        strand.get_inner_executor(), [&parse]() -> awaitable<json> { co_return parse(); }, use_awaitable);
+  }
+
   // One CMON request: body built from fields, endpoint failover on connect failures, HA redirects.
   awaitable<Result<json>> request(const CallCtx& ctx, const json& fields) {
     json envelope = fields.is_object() ? fields : json::object();
@@ -633,8 +646,7 @@ struct CmonClient::Impl : std::enable_shared_from_this<CmonClient::Impl> {
       // ReplyContext holds views: keep the endpoint text alive for as long as rctx is used.
       const std::string endpoint_now = current_text();
       ReplyContext rctx{ctx.path, ctx.operation, endpoint_now};
-      // CMON replies are large: the fast path, building only the parts the caller reads.
-      json reply = ctx.parts ? util::parse_json(raw->body, ctx.parts->keep()) : util::parse_json(raw->body);
+      json reply = co_await parse_reply(raw->body, ctx.parts);
       if (reply.is_object() && iequals(get_string(reply, "request_status"), "Redirect")) {
         auto leader = leader_of(reply);
         if (!leader)
