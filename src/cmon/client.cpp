@@ -18,6 +18,8 @@
 #include <openssl/x509.h>
 #include <spdlog/spdlog.h>
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/ssl/host_name_verification.hpp>
@@ -617,8 +619,11 @@ struct CmonClient::Impl : std::enable_shared_from_this<CmonClient::Impl> {
     };
     constexpr std::size_t kParseBesideBytes = 16 * 1024;
     if (body.size() < kParseBesideBytes) co_return parse();
+    // Not cancellable: the parse is short and bounded, and a child cancelled before it starts would end
+    // in operation_aborted thrown into request(), which reports cancellation as a value.
     co_return co_await asio::co_spawn(
-        strand.get_inner_executor(), [&parse]() -> awaitable<json> { co_return parse(); }, use_awaitable);
+        strand.get_inner_executor(), [&parse]() -> awaitable<json> { co_return parse(); },
+        asio::bind_cancellation_slot(asio::cancellation_slot(), use_awaitable));
   }
 
   // One CMON request: body built from fields, endpoint failover on connect failures, HA redirects.
