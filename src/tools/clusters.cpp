@@ -63,7 +63,18 @@ awaitable<ToolResult> list_clusters(ToolContext& ctx, const json& in) {
 awaitable<ToolResult> get_cluster(ToolContext& ctx, const json& in) {
   json args = in;
   json extra{{"with_hosts", true}};
-  auto c = co_await resolve_cluster(ctx, args, std::move(extra));
+  // The cluster's summary, its hosts' summaries, its job counts and two paths: all but the raw object
+  // of detail "full".
+  static const cmon::ReplyParts summary_parts([] {
+    json cluster = cluster_summary_reads();
+    cluster["hosts"] = node_summary_reads();  // a superset of what cluster_summary() reads of hosts
+    cluster["job_statistics"] = json{{"by_state", true}};
+    cluster["configuration_file"] = true;
+    cluster["log_file"] = true;
+    return json{{"cluster", cluster}};
+  }());
+  const bool full = detail_of(args) == Detail::full;
+  auto c = co_await resolve_cluster(ctx, args, std::move(extra), full ? nullptr : &summary_parts);
   if (!c) co_return c.error();
   const json& info = c->info;
   json summary = cluster_summary(info);
@@ -75,7 +86,7 @@ awaitable<ToolResult> get_cluster(ToolContext& ctx, const json& in) {
   json out{{"cluster", summary}, {"nodes", nodes}, {"job_counts", jobs}};
   out["cluster"]["configuration_file"] = get_string(info, "configuration_file");
   out["cluster"]["log_file"] = get_string(info, "log_file");
-  if (detail_of(args) == Detail::full) out["raw"] = info;
+  if (full) out["raw"] = info;
 
   std::string text = cluster_line(summary) + "\n";
   if (!summary["status_text"].get<std::string>().empty())

@@ -634,9 +634,8 @@ cmon::CallOptions names_only() {
 }
 }  // namespace
 
-awaitable<Expected<std::optional<Cluster>, ToolResult>> resolve_optional_cluster(ToolContext& ctx,
-                                                                                 const json& args,
-                                                                                 json extra) {
+awaitable<Expected<std::optional<Cluster>, ToolResult>> resolve_optional_cluster(
+    ToolContext& ctx, const json& args, json extra, const cmon::ReplyParts* parts) {
   using Out = Expected<std::optional<Cluster>, ToolResult>;
   bool by_id = args.contains("cluster_id");
   bool by_name = args.contains("cluster_name");
@@ -660,7 +659,9 @@ awaitable<Expected<std::optional<Cluster>, ToolResult>> resolve_optional_cluster
   }
   json fields = std::move(extra);
   fields["cluster_id"] = id;
-  auto r = co_await ctx.cmon.call("/v2/clusters", "getClusterInfo", std::move(fields));
+  cmon::CallOptions options;
+  options.parts = parts;
+  auto r = co_await ctx.cmon.call("/v2/clusters", "getClusterInfo", std::move(fields), options);
   if (!r) {
     if (looks_not_found(r.error())) {
       json all_fields = json::object();
@@ -677,8 +678,9 @@ awaitable<Expected<std::optional<Cluster>, ToolResult>> resolve_optional_cluster
   co_return Out(std::optional<Cluster>(cluster_from((*r)["cluster"])));
 }
 
-awaitable<Expected<Cluster, ToolResult>> resolve_cluster(ToolContext& ctx, const json& args, json extra) {
-  auto r = co_await resolve_optional_cluster(ctx, args, std::move(extra));
+awaitable<Expected<Cluster, ToolResult>> resolve_cluster(ToolContext& ctx, const json& args, json extra,
+                                                         const cmon::ReplyParts* parts) {
+  auto r = co_await resolve_optional_cluster(ctx, args, std::move(extra), parts);
   if (!r) co_return unexpected(std::move(r.error()));
   if (*r) co_return std::move(**r);
   json all_fields = json::object();

@@ -168,13 +168,14 @@ struct Cluster {
 Cluster cluster_from(const json& info);
 
 // Resolves cluster_id / cluster_name (case-insensitive; close matches listed when unknown or
-// ambiguous) and fetches the cluster with getClusterInfo plus `extra` flags (with_hosts, ...).
+// ambiguous) and fetches the cluster with getClusterInfo plus `extra` flags (with_hosts, ...). `parts`
+// (of the getClusterInfo reply: {"cluster": {...}}) limits Cluster::info to what the caller reads.
 awaitable<Expected<Cluster, ToolResult>> resolve_cluster(ToolContext& ctx, const json& args,
-                                                         json extra = json::object());
+                                                         json extra = json::object(),
+                                                         const cmon::ReplyParts* parts = nullptr);
 // The same when the selector is optional: nullopt when neither cluster_id nor cluster_name was given.
-awaitable<Expected<std::optional<Cluster>, ToolResult>> resolve_optional_cluster(ToolContext& ctx,
-                                                                                 const json& args,
-                                                                                 json extra = json::object());
+awaitable<Expected<std::optional<Cluster>, ToolResult>> resolve_optional_cluster(
+    ToolContext& ctx, const json& args, json extra = json::object(), const cmon::ReplyParts* parts = nullptr);
 // Levenshtein distance (case-sensitive; lower both sides for a case-insensitive one).
 size_t edit_distance(std::string_view a, std::string_view b);
 // Up to `max` names among `known` that look like `want`, closest first: a small edit distance (case

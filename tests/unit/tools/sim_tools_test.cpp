@@ -475,9 +475,9 @@ TEST_F(SimToolsTest, OtherReadTools) {
   EXPECT_GT(reports, 0);
 }
 
-// The concise lists ask CMON's reply for only what their summaries read (cmon::ReplyParts): through the
-// real client, the summaries of the parts are those of the whole reply, and list_clusters and list_nodes
-// show what the whole reply says.
+// The concise lists and get_cluster ask CMON's reply for only what their summaries read
+// (cmon::ReplyParts): through the real client, the summaries of the parts are those of the whole reply,
+// and list_clusters, list_nodes and get_cluster show what the whole reply says.
 TEST_F(SimToolsTest, ConciseListsReadOnlyWhatTheySummarise) {
   auto whole = raw("/v2/clusters", "getAllClusterInfo", json{{"with_hosts", true}});
   ASSERT_TRUE(whole) << cmon::describe(whole.error());
@@ -530,6 +530,22 @@ TEST_F(SimToolsTest, ConciseListsReadOnlyWhatTheySummarise) {
   ASSERT_TRUE(full.structured);
   ASSERT_EQ((*full.structured)["clusters"].size(), all.size());
   EXPECT_EQ((*full.structured)["clusters"][0]["raw"], all[0]);
+
+  // get_cluster reads its parts of getClusterInfo: the same answer as from the whole object, which
+  // detail "full" parses.
+  for (const auto& c : clusters) {
+    SCOPED_TRACE(c.name);
+    auto concise = ok("get_cluster", json{{"cluster_id", c.id}});
+    auto whole_answer = ok("get_cluster", json{{"cluster_id", c.id}, {"detail", "full"}});
+    ASSERT_TRUE(concise.structured && whole_answer.structured);
+    json expected = *whole_answer.structured;
+    EXPECT_TRUE(expected.contains("raw"));
+    expected.erase("raw");
+    json got = *concise.structured;
+    for (auto* answer : {&expected, &got})
+      for (auto& n : (*answer)["nodes"]) n.erase("uptime_s");
+    EXPECT_EQ(got, expected);
+  }
 }
 
 TEST_F(SimToolsTest, UnknownClusterIsRefusedWithAHint) {
