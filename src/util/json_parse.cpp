@@ -103,38 +103,14 @@ class FastParser {
     if (p_ >= end_) return false;
     switch (*p_) {
       case '{':
-      case '[': {
-        const char close = *p_ == '{' ? '}' : ']';
-        const bool members = close == '}';
         if (depth + 1 > kMaxDepth) return false;
-        ++p_;
-        skip_ws();
-        if (p_ < end_ && *p_ == close) {
-          ++p_;
-          return true;
-        }
-        for (;;) {
-          skip_ws();
-          if (members) {
-            std::string_view key;
-            if (p_ >= end_ || *p_ != '"' || !string_view_of(key, scratch_)) return false;
-            skip_ws();
-            if (p_ >= end_ || *p_ != ':') return false;
-            ++p_;
-            skip_ws();
-          }
-          if (!skip(depth + 1)) return false;
-          skip_ws();
-          if (p_ >= end_) return false;
-          if (*p_ == ',') {
-            ++p_;
-            continue;
-          }
-          if (*p_ != close) return false;
-          ++p_;
-          return true;
-        }
-      }
+        return elements('}', [&] {
+          std::string_view key;
+          return member_key(key, scratch_) && skip(depth + 1);
+        });
+      case '[':
+        if (depth + 1 > kMaxDepth) return false;
+        return elements(']', [&] { return skip(depth + 1); });
       case '"': {
         std::string_view text;
         return string_view_of(text, scratch_);
@@ -150,6 +126,42 @@ class FastParser {
     }
   }
 
+  // A container from its opening bracket through `close`: `read_element` reads one element (an array's
+  // value, or an object's key, colon and value); the brackets and commas around them are checked here,
+  // one loop for objects, arrays and skipped values alike.
+  template <class ReadElement>
+  bool elements(char close, ReadElement read_element) {
+    ++p_;  // '{' or '['
+    skip_ws();
+    if (p_ < end_ && *p_ == close) {
+      ++p_;
+      return true;
+    }
+    for (;;) {
+      skip_ws();
+      if (!read_element()) return false;
+      skip_ws();
+      if (p_ >= end_) return false;
+      if (*p_ == ',') {
+        ++p_;
+        continue;
+      }
+      if (*p_ != close) return false;
+      ++p_;
+      return true;
+    }
+  }
+
+  // An object member's key and the colon after it (see string_view_of for how long `key` is valid).
+  bool member_key(std::string_view& key, std::string& buffer) {
+    if (p_ >= end_ || *p_ != '"' || !string_view_of(key, buffer)) return false;
+    skip_ws();
+    if (p_ >= end_ || *p_ != ':') return false;
+    ++p_;
+    skip_ws();
+    return true;
+  }
+
   bool literal(std::string_view word, json v, json& out) {
     if (static_cast<size_t>(end_ - p_) < word.size() || std::memcmp(p_, word.data(), word.size()) != 0)
       return false;
@@ -160,71 +172,33 @@ class FastParser {
 
   bool object(json& out, int depth, const json* keep) {
     if (depth > kMaxDepth) return false;
-    ++p_;  // '{'
     out = json::object();
     auto& members = out.get_ref<json::object_t&>();
-    skip_ws();
-    if (p_ < end_ && *p_ == '}') {
-      ++p_;
-      return true;
-    }
-    for (;;) {
-      skip_ws();
-      if (p_ >= end_ || *p_ != '"') return false;
+    return elements('}', [&] {
       std::string_view key;
-      if (!string_view_of(key, key_buffer_)) return false;
-      skip_ws();
-      if (p_ >= end_ || *p_ != ':') return false;
-      ++p_;
-      skip_ws();
+      if (!member_key(key, key_buffer_)) return false;
       // Parsed in place. Keys usually come sorted (nlohmann and CMON write them so): the end() hint
       // makes those inserts constant time. A repeated key is overwritten: the last one wins, as in
       // nlohmann.
       if (keep == nullptr) {
         auto it = members.try_emplace(members.end(), std::string(key));
-        if (!value(it->second, depth, nullptr)) return false;
-      } else if (auto spec = keep->find(key); spec == keep->end()) {
-        if (!skip(depth)) return false;
-      } else {
-        auto it = members.try_emplace(members.end(), std::string(key));
-        if (!value(it->second, depth, spec->is_object() ? &*spec : nullptr)) return false;
+        return value(it->second, depth, nullptr);
       }
-      skip_ws();
-      if (p_ >= end_) return false;
-      if (*p_ == ',') {
-        ++p_;
-        continue;
-      }
-      if (*p_ != '}') return false;
-      ++p_;
-      return true;
-    }
+      auto spec = keep->find(key);
+      if (spec == keep->end()) return skip(depth);
+      auto it = members.try_emplace(members.end(), std::string(key));
+      return value(it->second, depth, spec->is_object() ? &*spec : nullptr);
+    });
   }
 
   bool array(json& out, int depth, const json* keep) {
     if (depth > kMaxDepth) return false;
-    ++p_;  // '['
     out = json::array();
-    auto& elements = out.get_ref<json::array_t&>();
-    skip_ws();
-    if (p_ < end_ && *p_ == ']') {
-      ++p_;
-      return true;
-    }
-    for (;;) {
-      skip_ws();
-      elements.emplace_back();
-      if (!value(elements.back(), depth, keep)) return false;
-      skip_ws();
-      if (p_ >= end_) return false;
-      if (*p_ == ',') {
-        ++p_;
-        continue;
-      }
-      if (*p_ != ']') return false;
-      ++p_;
-      return true;
-    }
+    auto& items = out.get_ref<json::array_t&>();
+    return elements(']', [&] {
+      items.emplace_back();
+      return value(items.back(), depth, keep);
+    });
   }
 
   // A string's text: a view of the input when it has no escapes and is ASCII (the common case: nothing
@@ -481,7 +455,7 @@ json parse(std::string_view text, const JsonKeep* keep, bool* too_deep) {
   try {
     json whole = json::parse(text, bound, /*allow_exceptions=*/false);
     if (keep == nullptr || whole.is_discarded()) return whole;
-    return project(whole, *keep);  // the rare case (see parse_json above): the same parts as the fast path
+    return project(whole, *keep);  // the rare case (see json_parse.hpp): the same parts as the fast path
   } catch (const TooDeep&) {
     if (too_deep) *too_deep = true;
     return json(json::value_t::discarded);
